@@ -1,0 +1,92 @@
+# pcapshim: a drop-in libpcap.so with a Go core.
+#
+#   make            build libpcap.so.0.8 / libpcap.so.1 (+ the Go backend) here
+#   make demo       build, then show stock tcpdump working through the library
+#   make test       install test needs (when root), build, run every test
+#   make bench      benchmarks side by side with the system libpcap
+#   make arm64      cross-build the arm64 library into build/arm64/
+#
+# Two shared objects: the C front library hosts load (exports exactly the
+# libpcap API, see versions.map) and the Go backend it dlopen()s on first use
+# (libpcapshim-go.so). See README.md "Design".
+
+GO      ?= go
+CC      ?= gcc
+ARCH    ?= $(shell $(GO) env GOARCH)
+OUT     ?= .
+SONAME  ?= libpcap.so.0.8
+
+# Error texts are bounded by PCAP_ERRBUF_SIZE on purpose, as in libpcap:
+# truncation there is intended, so that one warning is off.
+FRONT_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation \
+	-fPIC -Iinclude -Ishim -D_FORTIFY_SOURCE=2
+FRONT_LDFLAGS = -shared -Wl,-soname,$(SONAME) -Wl,--version-script=versions.map \
+	-Wl,-z,now -Wl,-z,relro -ldl -lpthread
+GOFLAGS_BUILD = -trimpath -tags netgo,osusergo -buildmode=c-shared \
+	-ldflags "-s -w -extldflags '-Wl,--version-script=$(CURDIR)/shim/bridge/bridge.map -Wl,-soname,libpcapshim-go.so'"
+
+FRONT_SRC = $(wildcard shim/*.c)
+FRONT_HDR = $(wildcard shim/*.h include/*.h include/pcap/*.h)
+GO_SRC    = $(shell find core shim exanic -name '*.go' -not -name '*_test.go' 2>/dev/null) \
+	$(wildcard shim/bridge/*.c shim/bridge/*.h) go.mod
+
+.PHONY: all demo test test-go test-fuzz bench arm64 test-arm64 packages deps clean vet
+
+all: $(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1 $(OUT)/libpcapshim-go.so
+
+$(OUT)/libpcapshim.so: $(FRONT_SRC) $(FRONT_HDR) versions.map
+	$(CC) $(FRONT_CFLAGS) -o $@ $(FRONT_SRC) $(FRONT_LDFLAGS)
+
+$(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1: $(OUT)/libpcapshim.so
+	ln -sf libpcapshim.so $@
+
+$(OUT)/libpcapshim-go.so: $(GO_SRC) shim/bridge/bridge.map
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
+	rm -f $(OUT)/libpcapshim-go.h
+
+# Cross-build for arm64 (issue 6 makes this first-class and tested).
+arm64:
+	@command -v aarch64-linux-gnu-gcc >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu; } \
+	  || { echo "need aarch64-linux-gnu-gcc: apt-get install gcc-aarch64-linux-gnu" >&2; exit 1; }
+	mkdir -p build/arm64
+	$(MAKE) all OUT=build/arm64 CC=aarch64-linux-gnu-gcc GOARCH=arm64 \
+	  GO="env GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO)"
+
+demo: all
+	@sh test/demo.sh
+
+# What the tests need on a fresh Debian/Ubuntu machine (installed when root).
+TEST_PKGS = tcpdump libpcap0.8-dev tshark ngrep nmap tcpreplay gcc g++ iproute2 binutils
+deps:
+	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing packages:$$missing (run make test as root, or apt-get install them)" >&2; exit 1; fi; \
+	fi
+
+vet:
+	@test -z "$$(gofmt -l core shim test exanic 2>/dev/null)" || { gofmt -l core shim test exanic; echo "gofmt needed" >&2; exit 1; }
+	$(GO) vet ./...
+
+# Fuzz each parser for a bounded time (FUZZTIME per target).
+FUZZTIME ?= 20s
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPcap$$' -fuzztime $(FUZZTIME) ./core/savefile
+	$(GO) test -run '^$$' -fuzz '^FuzzPcapng$$' -fuzztime $(FUZZTIME) ./core/savefile
+
+test-go:
+	$(GO) test -count=1 -timeout 20m ./...
+
+test: deps all vet test-go test-fuzz
+
+bench: deps all
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./...
+
+test-arm64 packages:
+	@echo "make $@: not implemented yet (issue 6)" >&2; exit 1
+
+clean:
+	rm -rf libpcapshim.so libpcap.so.0.8 libpcap.so.1 libpcapshim-go.so libpcapshim-go.h build dist

@@ -1,0 +1,3 @@
+module github.com/pcapshim/pcapshim
+
+go 1.24

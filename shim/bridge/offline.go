@@ -1,0 +1,107 @@
+package main
+
+/*
+#include <string.h>
+#include "pcapshim.h"
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"unsafe"
+
+	"github.com/pcapshim/pcapshim/core"
+	"github.com/pcapshim/pcapshim/core/savefile"
+)
+
+// cfile reads a host's FILE* for the savefile reader.
+type cfile struct{ f *C.FILE }
+
+// errnoError carries glibc's own text for an errno, so messages read
+// exactly as libpcap's do ("Is a directory", not Go's "is a directory").
+type errnoError struct{ text string }
+
+func (e errnoError) Error() string { return e.text }
+
+func (c cfile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n := C.shim_read_avail(c.f, unsafe.Pointer(&p[0]), C.size_t(len(p)))
+	switch {
+	case n > 0:
+		return int(n), nil
+	case n == 0:
+		return 0, io.EOF
+	default:
+		return 0, errnoError{C.GoString(C.strerror(C.int(-n)))}
+	}
+}
+
+//export pcapshim_go_open_offline
+func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setErr(errbuf, fmt.Sprintf("pcapshim: internal error opening savefile: %v", r))
+			rc = C.PCAP_ERROR
+		}
+	}()
+	r, err := savefile.Open(cfile{f}, savefile.Options{Precision: int(p.precision), Mem: cmem{}})
+	if err != nil {
+		setErr(errbuf, err.Error())
+		return C.PCAP_ERROR
+	}
+	p.linktype = C.int(r.LinkType())
+	p.linktype_ext = C.int(r.LinkTypeExt())
+	p.snapshot = C.int(r.Snaplen())
+	if r.Swapped() {
+		p.swapped = 1
+	}
+	major, minor := r.Version()
+	p.version_major, p.version_minor = C.int(major), C.int(minor)
+	p.bufsize = C.int(r.Snaplen())
+	p.goh = C.uintptr_t(handles.Add(&core.Offline{R: r}))
+	return 0
+}
+
+//export pcapshim_go_fill
+func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setErr(&p.errbuf[0], fmt.Sprintf("pcapshim: internal error reading packets: %v", r))
+			rc = C.SHIM_FILL_ERR
+		}
+	}()
+	src := handles.Get(uintptr(p.goh))
+	if src == nil {
+		setErr(&p.errbuf[0], "pcapshim: handle has no source (closed?)")
+		return C.SHIM_FILL_ERR
+	}
+	batch := unsafe.Slice((*core.Packet)(unsafe.Pointer(p.batch)), C.SHIM_BATCH)
+	n, err := src.Fill(batch)
+	switch {
+	case n > 0:
+		return C.int(n)
+	case err == nil:
+		return C.SHIM_FILL_TIMEOUT
+	case errors.Is(err, io.EOF):
+		return C.SHIM_FILL_EOF
+	case errors.Is(err, core.ErrTimeout):
+		return C.SHIM_FILL_TIMEOUT
+	default:
+		setErr(&p.errbuf[0], err.Error())
+		return C.SHIM_FILL_ERR
+	}
+}
+
+//export pcapshim_go_close
+func pcapshim_go_close(p *C.struct_pcap) {
+	defer func() { _ = recover() }()
+	if s := handles.Remove(uintptr(p.goh)); s != nil {
+		s.Close()
+	}
+	p.goh = 0
+}

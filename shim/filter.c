@@ -1,0 +1,65 @@
+/*
+ * filter.c: compiling filters (in the Go backend) and installing them.
+ * Installed programs are copied into the handle and run in C (bpf.c) on the
+ * savefile path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcapshim.h"
+#include "front.h"
+
+int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str,
+    int optimize, bpf_u_int32 netmask)
+{
+	const struct shim_backend *be;
+
+	if (!p->activated) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "not-yet-activated pcap_t passed to pcap_compile");
+		return PCAP_ERROR;
+	}
+	if ((be = shim_be(p->errbuf)) == NULL)
+		return PCAP_ERROR;
+	return be->compile(p, fp, str == NULL ? "" : str, optimize, netmask,
+	    p->errbuf) < 0 ? PCAP_ERROR : 0;
+}
+
+int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp,
+    const char *str, int optimize, bpf_u_int32 netmask)
+{
+	pcap_t *p = pcap_open_dead(linktype, snaplen);
+	int rc;
+
+	if (p == NULL)
+		return PCAP_ERROR;
+	rc = pcap_compile(p, fp, str, optimize, netmask);
+	pcap_close(p);
+	return rc;
+}
+
+int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
+{
+	struct bpf_insn *copy;
+	size_t size;
+
+	if (!p->activated)
+		return shim_not_activated(p);
+	if (fp == NULL || !bpf_validate(fp->bf_insns, (int)fp->bf_len)) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "BPF program is not valid");
+		return PCAP_ERROR;
+	}
+	size = fp->bf_len * sizeof *fp->bf_insns;
+	copy = malloc(size);
+	if (copy == NULL) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(errno));
+		return PCAP_ERROR;
+	}
+	memcpy(copy, fp->bf_insns, size);
+	free(p->fcode.bf_insns);
+	p->fcode.bf_insns = copy;
+	p->fcode.bf_len = fp->bf_len;
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* front.h: functions the front library's files share (not exported). */
+#ifndef PCAPSHIM_FRONT_H
+#define PCAPSHIM_FRONT_H
+
+#include "pcapshim.h"
+
+pcap_t *shim_alloc(char *errbuf);
+int shim_check_activated(pcap_t *p);	/* 1 + text if activated */
+int shim_not_activated(pcap_t *p);	/* text, returns PCAP_ERROR_NOT_ACTIVATED */
+int shim_activate_live(pcap_t *p);	/* live.c: activate a pcap_create'd handle */
+int shim_refill(pcap_t *p);		/* loop.c: > 0 packets ready, else SHIM_FILL_* */
+
+int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data);
+
+#endif

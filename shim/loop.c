@@ -1,0 +1,202 @@
+/*
+ * loop.c: the per-packet path. The Go backend fills p->batch (one C->Go
+ * crossing per up to SHIM_BATCH packets); these loops walk it in C and call
+ * the host's callback on the host's own stack, checking break_loop between
+ * packets. pcap_next_ex is served from the batch without entering Go.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "pcapshim.h"
+#include "front.h"
+
+int shim_refill(pcap_t *p)
+{
+	const struct shim_backend *be;
+	int n;
+
+	p->batch_i = p->batch_n = 0;
+	if (p->eof)
+		return SHIM_FILL_EOF;
+	if ((be = shim_be(p->errbuf)) == NULL)
+		return SHIM_FILL_ERR;
+	n = be->fill(p);
+	if (n > 0)
+		p->batch_n = n;
+	else if (n == SHIM_FILL_EOF)
+		p->eof = 1;
+	return n;
+}
+
+/* Consumes break_loop: returns 1 (and clears it) if it was set. */
+static int take_break(pcap_t *p)
+{
+	if (__atomic_load_n(&p->break_loop, __ATOMIC_ACQUIRE) == 0)
+		return 0;
+	__atomic_store_n(&p->break_loop, 0, __ATOMIC_RELAXED);
+	return 1;
+}
+
+static int passes(pcap_t *p, const struct shim_pkt *k)
+{
+	return p->fcode.bf_insns == NULL ||
+	    bpf_filter(p->fcode.bf_insns, k->data, k->hdr.len, k->hdr.caplen) != 0;
+}
+
+/* Read op for handles that have no packets to give. */
+static int no_read(pcap_t *p)
+{
+	if (!p->activated)
+		return shim_not_activated(p);
+	snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+	    "Packets aren't available from a pcap_open_dead pcap_t");
+	return PCAP_ERROR;
+}
+
+/* Deliver up to cnt packets (all if cnt <= 0) from the savefile. */
+static int offline_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	int n = 0, r;
+
+	for (;;) {
+		const struct shim_pkt *k;
+
+		if (__atomic_load_n(&p->break_loop, __ATOMIC_ACQUIRE)) {
+			if (n == 0) {
+				take_break(p);
+				return PCAP_ERROR_BREAK;
+			}
+			return n;
+		}
+		if (p->batch_i >= p->batch_n) {
+			r = shim_refill(p);
+			if (r == SHIM_FILL_EOF)
+				return n;
+			if (r < 0)
+				return PCAP_ERROR;
+		}
+		k = &p->batch[p->batch_i++];
+		if (!passes(p, k))
+			continue;
+		cb(user, &k->hdr, k->data);
+		if (++n >= cnt && cnt > 0)
+			return n;
+	}
+}
+
+static int read_op(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	switch (p->kind) {
+	case SHIM_KIND_OFFLINE:
+		return offline_read(p, cnt, cb, user);
+	case SHIM_KIND_LIVE:
+		return shim_live_read(p, cnt, cb, user);
+	default:
+		return no_read(p);
+	}
+}
+
+int pcap_dispatch(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	return read_op(p, cnt, cb, user);
+}
+
+int pcap_loop(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	int n;
+
+	for (;;) {
+		if (p->kind == SHIM_KIND_OFFLINE) {
+			n = offline_read(p, cnt, cb, user);
+		} else {
+			do {
+				n = read_op(p, cnt, cb, user);
+			} while (n == 0);
+		}
+		if (n <= 0)
+			return n;
+		if (cnt > 0) {
+			cnt -= n;
+			if (cnt <= 0)
+				return 0;
+		}
+	}
+}
+
+int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
+{
+	int r;
+
+	if (p->kind == SHIM_KIND_LIVE)
+		return shim_live_next(p, h, data);
+	if (p->kind != SHIM_KIND_OFFLINE)
+		return no_read(p);
+	for (;;) {
+		const struct shim_pkt *k;
+
+		if (take_break(p))
+			return PCAP_ERROR_BREAK;
+		if (p->batch_i >= p->batch_n) {
+			r = shim_refill(p);
+			if (r == SHIM_FILL_EOF)
+				return PCAP_ERROR_BREAK;	/* libpcap's EOF code here */
+			if (r < 0)
+				return PCAP_ERROR;
+		}
+		k = &p->batch[p->batch_i++];
+		if (!passes(p, k))
+			continue;
+		p->next_hdr = k->hdr;
+		*h = &p->next_hdr;
+		*data = k->data;
+		return 1;
+	}
+}
+
+const u_char *pcap_next(pcap_t *p, struct pcap_pkthdr *h)
+{
+	struct pcap_pkthdr *hp;
+	const u_char *d;
+
+	if (pcap_next_ex(p, &hp, &d) != 1)
+		return NULL;
+	*h = *hp;
+	return d;
+}
+
+/* Async-signal-safe: an atomic store and a write(2). */
+void pcap_breakloop(pcap_t *p)
+{
+	__atomic_store_n(&p->break_loop, 1, __ATOMIC_SEQ_CST);
+	if (p->wakefd >= 0) {
+		uint64_t one = 1;
+		int saved = errno;
+		ssize_t w = write(p->wakefd, &one, sizeof one);
+
+		(void)w;	/* a full eventfd already wakes the reader */
+		errno = saved;
+	}
+}
+
+/* Async-signal-safe: reads counters the source maintains atomically. */
+int pcap_stats(pcap_t *p, struct pcap_stat *ps)
+{
+	if (!p->activated)
+		return shim_not_activated(p);
+	switch (p->kind) {
+	case SHIM_KIND_OFFLINE:
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "Statistics aren't available from savefiles");
+		return PCAP_ERROR;
+	case SHIM_KIND_LIVE:
+		ps->ps_recv = (u_int)__atomic_load_n(&p->st_recv, __ATOMIC_RELAXED);
+		ps->ps_drop = (u_int)__atomic_load_n(&p->st_drop, __ATOMIC_RELAXED);
+		ps->ps_ifdrop = (u_int)__atomic_load_n(&p->st_ifdrop, __ATOMIC_RELAXED);
+		return 0;
+	default:
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "Statistics aren't available from a pcap_open_dead pcap_t");
+		return PCAP_ERROR;
+	}
+}

@@ -1,0 +1,128 @@
+/*
+ * pcapshim.h: the layout shared by the C front library (the C files in shim/, what hosts
+ * load as libpcap.so.0.8) and the Go backend (shim/bridge, libpcapshim-go.so,
+ * dlopen'ed on first real use).
+ *
+ * Rules (see README "Design"):
+ *  - struct pcap lives in C memory (calloc). Hosts only ever see a pointer.
+ *  - Fields a host may touch from a signal handler (break_loop, the stats
+ *    counters, errbuf, wakefd) are read and written with __atomic builtins or
+ *    plain async-signal-safe syscalls; nothing on those paths enters Go.
+ *  - Go fills `batch` (descriptors + packet bytes in C memory) with one
+ *    crossing per batch; C walks it and calls the host's callback.
+ */
+#ifndef PCAPSHIM_H
+#define PCAPSHIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <pcap/pcap.h>
+
+/* Descriptors per batch. Big enough to amortise the C->Go crossing (~80 ns)
+ * to well under 1 ns/packet, small enough to keep latency low. */
+#define SHIM_BATCH 512
+
+/* One packet of a batch: what the callback gets. 32 bytes on LP64. */
+struct shim_pkt {
+	struct pcap_pkthdr hdr;
+	const u_char *data;
+};
+
+enum shim_kind {
+	SHIM_KIND_NONE = 0,	/* pcap_create'd, not activated */
+	SHIM_KIND_OFFLINE,	/* a savefile */
+	SHIM_KIND_LIVE,		/* a live source */
+	SHIM_KIND_DEAD		/* pcap_open_dead */
+};
+
+/* Return values of the backend's fill(). */
+#define SHIM_FILL_EOF 0		/* no more packets (end of file) */
+#define SHIM_FILL_ERR (-1)	/* error text in p->errbuf */
+#define SHIM_FILL_TIMEOUT (-3)	/* live: timeout expired / would block */
+
+struct pcap {
+	/* --- touched by hosts' signal handlers: async-signal-safe only --- */
+	int break_loop;			/* __atomic; set by pcap_breakloop */
+	int wakefd;			/* eventfd pcap_breakloop writes; -1 if none */
+	uint64_t st_recv;		/* __atomic counters the source maintains */
+	uint64_t st_drop;
+	uint64_t st_ifdrop;
+	char errbuf[PCAP_ERRBUF_SIZE + 1];
+
+	/* --- life cycle --- */
+	int kind;			/* enum shim_kind */
+	int activated;
+	uintptr_t goh;			/* runtime/cgo.Handle of the Go source; 0 = none */
+
+	/* --- what the open source reports --- */
+	int linktype;			/* DLT_ value (pcap_datalink) */
+	int linktype_ext;		/* whole link-type field, FCS bits (pcap_datalink_ext) */
+	int snapshot;			/* pcap_snapshot */
+	int precision;			/* PCAP_TSTAMP_PRECISION_* delivered */
+	int tstamp_type;
+	int swapped;			/* savefile byte order differs from host */
+	int version_major, version_minor;
+	FILE *rfile;			/* savefile stream, or NULL */
+	int rfile_owned;		/* we fopen'ed it: fclose on pcap_close */
+	int fd;				/* pcap_fileno */
+	int selectable_fd;		/* pcap_get_selectable_fd, -1 if none */
+	int nonblock;
+	int bufsize;			/* pcap_bufsize */
+
+	/* --- options set between pcap_create and pcap_activate --- */
+	char *device;
+	int opt_snaplen, opt_promisc, opt_rfmon, opt_timeout, opt_buffer_size;
+	int opt_immediate, opt_tstamp_type, opt_precision, opt_protocol;
+	int direction;			/* pcap_direction_t */
+
+	/* --- the batch Go fills and C walks --- */
+	struct shim_pkt *batch;		/* SHIM_BATCH entries, calloc'ed */
+	int batch_n, batch_i;
+	int eof;			/* fill said EOF; next read returns 0 */
+	struct pcap_pkthdr next_hdr;	/* what pcap_next_ex hands out */
+
+	/* --- userspace filter (copy owned by the handle) --- */
+	struct bpf_program fcode;
+
+	/* --- lists handed out to the host are malloc'ed per call --- */
+	int *dlt_list;			/* live source's DLTs, or NULL */
+	int dlt_count;
+	int *tstamp_list;
+	int tstamp_count;
+
+	/* Free-form slot for the source's C side (e.g. a mapped ring). */
+	void *src_priv;
+};
+
+/*
+ * The Go backend's entry points, looked up with dlsym() on first use.
+ * Each returns 0 (or a count) on success and a PCAP_ERROR* code with text in
+ * errbuf / p->errbuf on failure. Names are exported only from
+ * libpcapshim-go.so; the front library exports only the libpcap API.
+ */
+struct shim_backend {
+	/* savefiles: f stays owned by the caller (the front). */
+	int (*open_offline)(struct pcap *p, FILE *f, char *errbuf);
+	/* > 0: that many packets in p->batch; SHIM_FILL_* otherwise. */
+	int (*fill)(struct pcap *p);
+	void (*close)(struct pcap *p);
+	/* filter compiler: fills fp with malloc'ed insns. */
+	int (*compile)(struct pcap *p, struct bpf_program *fp, const char *str,
+	    int optimize, uint32_t netmask, char *errbuf);
+	/* tables: static C strings owned by the backend, or NULL. */
+	const char *(*dlt_name)(int dlt);
+	const char *(*dlt_description)(int dlt);
+	int (*dlt_from_name)(const char *name);
+	const char *(*tstamp_name)(int t);
+	const char *(*tstamp_description)(int t);
+	int (*tstamp_from_name)(const char *name);
+	int (*dlt_to_linktype)(int dlt);	/* -1 if none */
+};
+
+/* Front-library internals shared between the front library files. */
+extern const struct shim_backend *shim_be(char *errbuf);	/* NULL + errbuf on failure */
+extern int shim_forked(void);					/* fork-without-exec guard */
+extern void shim_fix_sigaltstack_flags(void);			/* rate-limited SA_ONSTACK re-assert */
+
+#endif
