@@ -7,8 +7,8 @@
  * differential test in test/bpf pins it):
  *  - all arithmetic is on uint32_t; a load that would read past caplen makes
  *    the whole filter return 0, and so does dividing or taking a modulus by 0;
- *  - shift counts use only their low 5 bits (what the x86 build of libpcap
- *    does with its plain C shifts);
+ *  - a shift by X >= 32 yields 0, a shift by a constant k uses k's low 5
+ *    bits (what the x86 build of libpcap does with its plain C shift);
  *  - the Linux "ancillary data" offsets (SKF_AD_OFF + n, i.e. k >= 0xfffff000)
  *    get no special meaning in userspace: libpcap passes no aux data, so such
  *    a load is simply out of bounds and the filter returns 0;
@@ -168,8 +168,9 @@ u_int bpf_filter(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
 		case BPF_ALU | BPF_AND | BPF_X: A &= X; continue;
 		case BPF_ALU | BPF_OR | BPF_X: A |= X; continue;
 		case BPF_ALU | BPF_XOR | BPF_X: A ^= X; continue;
-		case BPF_ALU | BPF_LSH | BPF_X: A <<= (X & 31); continue;
-		case BPF_ALU | BPF_RSH | BPF_X: A >>= (X & 31); continue;
+		/* A shift by X of 32 or more clears A ... */
+		case BPF_ALU | BPF_LSH | BPF_X: A = X < 32 ? A << X : 0; continue;
+		case BPF_ALU | BPF_RSH | BPF_X: A = X < 32 ? A >> X : 0; continue;
 		case BPF_ALU | BPF_DIV | BPF_X:
 			if (X == 0)
 				return 0;
@@ -187,6 +188,7 @@ u_int bpf_filter(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
 		case BPF_ALU | BPF_AND | BPF_K: A &= k; continue;
 		case BPF_ALU | BPF_OR | BPF_K: A |= k; continue;
 		case BPF_ALU | BPF_XOR | BPF_K: A ^= k; continue;
+		/* ... but by a constant it uses the low 5 bits of k. */
 		case BPF_ALU | BPF_LSH | BPF_K: A <<= (k & 31); continue;
 		case BPF_ALU | BPF_RSH | BPF_K: A >>= (k & 31); continue;
 		/* Constant 0 is rejected by bpf_validate (libpcap itself would

@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${PCAPSHIM_SHARED:-$root/../shared}
 tcpdump=$(command -v tcpdump || echo /usr/bin/tcpdump)
 [ -x "$tcpdump" ] || { echo "tcpdump not installed: apt-get install tcpdump" >&2; exit 1; }
-file=$shared/corpus/tcpdump/mpls-traceroute.pcap
+file=$shared/corpus/tcpdump/dns-uri.pcap
 if [ ! -f "$file" ]; then
 	file=$(ls "$shared"/corpus/tcpdump/*.pcap 2>/dev/null | head -1)
 fi

@@ -55,6 +55,7 @@ type Reader struct {
 	handed  int
 	err     error // sticky: returned by every Next after the first failure
 	scratch []byte
+	chunk   int // minimum free space made by makeRoom
 
 	fmt       format
 	bo        binary.ByteOrder
@@ -71,7 +72,11 @@ type Reader struct {
 // Interface Description Block) from src. On failure the error text is the
 // errbuf text libpcap 1.10.3 produces for the same bytes.
 func Open(src io.Reader, opt Options) (*Reader, error) {
-	r := &Reader{src: src, mem: opt.Mem, precision: opt.Precision}
+	return openChunk(src, opt, chunkSize)
+}
+
+func openChunk(src io.Reader, opt Options, chunk int) (*Reader, error) {
+	r := &Reader{src: src, mem: opt.Mem, precision: opt.Precision, chunk: chunk}
 	if r.mem == nil {
 		r.mem = GoMem{}
 	}
@@ -160,10 +165,11 @@ func (r *Reader) Close() {
 func (r *Reader) ensure(n int) (int, error) {
 	empty := 0
 	for r.end-r.pos < n && !r.eof {
-		if r.pos+n > len(r.buf) || r.end == len(r.buf) {
-			if r.handed > 0 {
-				return r.end - r.pos, ErrBatchFull
-			}
+		tooFar := r.pos+n > len(r.buf)
+		if tooFar && r.handed > 0 {
+			return r.end - r.pos, ErrBatchFull
+		}
+		if r.end == len(r.buf) || (tooFar && r.pos > 0) {
 			r.makeRoom(n)
 		}
 		k, err := r.src.Read(r.buf[r.end:])
@@ -190,9 +196,9 @@ func (r *Reader) makeRoom(n int) {
 	have := r.end - r.pos
 	size := len(r.buf)
 	if size == 0 {
-		size = chunkSize
+		size = r.chunk
 	}
-	for size < n && size-have < chunkSize {
+	for size < n && size-have < r.chunk {
 		size *= 2
 	}
 	if size != len(r.buf) {
@@ -221,7 +227,7 @@ func (r *Reader) discard(n int) (int, error) {
 		return k, nil
 	}
 	// Everything buffered is consumed: read the rest from src directly.
-	r.pos, r.end = r.end, r.end
+	r.pos = r.end
 	if r.scratch == nil {
 		r.scratch = make([]byte, 4096)
 	}
@@ -245,4 +251,13 @@ func (r *Reader) discard(n int) (int, error) {
 		}
 	}
 	return k, nil
+}
+
+// open is Open with a chosen read chunk, so tests can force the buffer to
+// be compacted and grown often.
+func open(src io.Reader, opt Options, chunk int) (*Reader, error) {
+	if chunk <= 0 {
+		chunk = chunkSize
+	}
+	return openChunk(src, opt, chunk)
 }

@@ -21,6 +21,8 @@
 static UNUSED void watchdog(void)
 {
 	alarm(10);
+	/* line-buffered, so a crash still shows how far the program got */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
 /* enter: chdir into the scratch directory the Go test made for this run. */
