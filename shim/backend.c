@@ -63,6 +63,48 @@ static void *sym(void *h, const char *name)
 	return f;
 }
 
+/* Every async signal: blocked while Go code runs on a host thread. */
+static void async_signals(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGTRAP);
+}
+
+/* PCAPSHIM_NO_SIGFIX=1 turns the signal mitigations off, so the signal
+ * tests can prove they detect the hazard. Read once; a benign race. */
+static int mitigations_off(void)
+{
+	static int off = -1;
+
+	if (off < 0) {
+		const char *e = getenv("PCAPSHIM_NO_SIGFIX");
+		off = e != NULL && e[0] == '1';
+	}
+	return off;
+}
+
+void shim_enter_go(sigset_t *old)
+{
+	sigset_t all;
+
+	if (mitigations_off()) {
+		sigemptyset(old);
+		return;
+	}
+	async_signals(&all);
+	pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+void shim_leave_go(const sigset_t *old)
+{
+	if (!mitigations_off())
+		pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 static void load(void)
 {
 	char path[4096];
@@ -84,12 +126,7 @@ static void load(void)
 	 * inherit this mask for life. Synchronous signals (SEGV, BUS, FPE, ILL,
 	 * TRAP) and glibc's internal ones cannot be blocked and stay as they are.
 	 */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGTRAP);
+	async_signals(&all);
 	sigaction(SIGPIPE, NULL, &pipe_before);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -155,22 +192,17 @@ const struct shim_backend *shim_be(char *errbuf)
  * Go code (inside a batch fill) lands on a small goroutine stack. Adding
  * SA_ONSTACK is harmless to the host: on a thread with no alternate stack it
  * has no effect. A full scan costs ~16 us, so run it at most every 100 ms,
- * and only from paths about to enter Go. PCAPSHIM_NO_SIGFIX=1 turns it off
- * (the signal tests use that to prove they can detect the hazard).
+ * and only from paths about to enter Go. (Host threads also block async
+ * signals while in Go: shim_enter_go. This covers handlers on other threads.)
  */
 void shim_fix_sigaltstack_flags(void)
 {
 	static int64_t last_ns;	/* benign race: worst case, an extra scan */
-	static int disabled = -1;
 	struct timespec ts;
 	int64_t now;
 	int sig;
 
-	if (disabled < 0) {
-		const char *e = getenv("PCAPSHIM_NO_SIGFIX");
-		disabled = e != NULL && e[0] == '1';
-	}
-	if (disabled)
+	if (mitigations_off())
 		return;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;

@@ -36,190 +36,224 @@ static inline uint32_t get16(const u_char *b)
 	return ((uint32_t)b[0] << 8) | b[1];
 }
 
+/*
+ * The interpreter threads its code: each handler ends by jumping straight to
+ * the next instruction's handler through a 256-entry table (a GNU C
+ * extension), which predicts better than one shared switch. Codes above 0xff
+ * are rejected before the table is indexed.
+ */
 u_int bpf_filter(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
     u_int buflen)
 {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+	static const void *const op[256] = {
+		[0 ... 255] = &&bad,
+		[BPF_RET | BPF_K] = &&ret_k,
+		[BPF_RET | BPF_A] = &&ret_a,
+		[BPF_LD | BPF_W | BPF_ABS] = &&ld_w_abs,
+		[BPF_LD | BPF_H | BPF_ABS] = &&ld_h_abs,
+		[BPF_LD | BPF_B | BPF_ABS] = &&ld_b_abs,
+		[BPF_LD | BPF_W | BPF_IND] = &&ld_w_ind,
+		[BPF_LD | BPF_H | BPF_IND] = &&ld_h_ind,
+		[BPF_LD | BPF_B | BPF_IND] = &&ld_b_ind,
+		[BPF_LDX | BPF_MSH | BPF_B] = &&ldx_msh,
+		[BPF_LD | BPF_W | BPF_LEN] = &&ld_len,
+		[BPF_LDX | BPF_W | BPF_LEN] = &&ldx_len,
+		[BPF_LD | BPF_IMM] = &&ld_imm,
+		[BPF_LDX | BPF_IMM] = &&ldx_imm,
+		[BPF_LD | BPF_MEM] = &&ld_mem,
+		[BPF_LDX | BPF_MEM] = &&ldx_mem,
+		[BPF_ST] = &&st,
+		[BPF_STX] = &&stx,
+		[BPF_JMP | BPF_JA] = &&ja,
+		[BPF_JMP | BPF_JGT | BPF_K] = &&jgt_k,
+		[BPF_JMP | BPF_JGE | BPF_K] = &&jge_k,
+		[BPF_JMP | BPF_JEQ | BPF_K] = &&jeq_k,
+		[BPF_JMP | BPF_JSET | BPF_K] = &&jset_k,
+		[BPF_JMP | BPF_JGT | BPF_X] = &&jgt_x,
+		[BPF_JMP | BPF_JGE | BPF_X] = &&jge_x,
+		[BPF_JMP | BPF_JEQ | BPF_X] = &&jeq_x,
+		[BPF_JMP | BPF_JSET | BPF_X] = &&jset_x,
+		[BPF_ALU | BPF_ADD | BPF_X] = &&add_x,
+		[BPF_ALU | BPF_SUB | BPF_X] = &&sub_x,
+		[BPF_ALU | BPF_MUL | BPF_X] = &&mul_x,
+		[BPF_ALU | BPF_DIV | BPF_X] = &&div_x,
+		[BPF_ALU | BPF_MOD | BPF_X] = &&mod_x,
+		[BPF_ALU | BPF_AND | BPF_X] = &&and_x,
+		[BPF_ALU | BPF_OR | BPF_X] = &&or_x,
+		[BPF_ALU | BPF_XOR | BPF_X] = &&xor_x,
+		[BPF_ALU | BPF_LSH | BPF_X] = &&lsh_x,
+		[BPF_ALU | BPF_RSH | BPF_X] = &&rsh_x,
+		[BPF_ALU | BPF_ADD | BPF_K] = &&add_k,
+		[BPF_ALU | BPF_SUB | BPF_K] = &&sub_k,
+		[BPF_ALU | BPF_MUL | BPF_K] = &&mul_k,
+		[BPF_ALU | BPF_DIV | BPF_K] = &&div_k,
+		[BPF_ALU | BPF_MOD | BPF_K] = &&mod_k,
+		[BPF_ALU | BPF_AND | BPF_K] = &&and_k,
+		[BPF_ALU | BPF_OR | BPF_K] = &&or_k,
+		[BPF_ALU | BPF_XOR | BPF_K] = &&xor_k,
+		[BPF_ALU | BPF_LSH | BPF_K] = &&lsh_k,
+		[BPF_ALU | BPF_RSH | BPF_K] = &&rsh_k,
+		[BPF_ALU | BPF_NEG] = &&neg,
+		[BPF_MISC | BPF_TAX] = &&tax,
+		[BPF_MISC | BPF_TXA] = &&txa,
+	};
+#pragma GCC diagnostic pop
 	uint32_t A = 0, X = 0, k;
 	uint32_t M[BPF_MEMWORDS];	/* not cleared, as in libpcap */
 
+/* Run the instruction at pc / the one after it. */
+#define DISPATCH() do {						\
+		if (__builtin_expect(pc->code > 0xff, 0))	\
+			goto bad;				\
+		k = pc->k;					\
+		goto *op[pc->code];				\
+	} while (0)
+#define NEXT() do { pc++; DISPATCH(); } while (0)
+/* Conditional jump: skip jt or jf instructions after this one. */
+#define JUMP(cond) do { pc += 1 + ((cond) ? pc->jt : pc->jf); DISPATCH(); } while (0)
+
 	if (pc == NULL)
 		return (u_int)-1;
+	DISPATCH();
 
-	for (;; pc++) {
-		k = pc->k;
-		switch (pc->code) {
-		case BPF_RET | BPF_K:
-			return k;
-		case BPF_RET | BPF_A:
-			return A;
+ret_k:	return k;
+ret_a:	return A;
 
-		/* Absolute loads. The bound checks are written so that no sum
-		 * can wrap: k + size <= buflen, evaluated without overflow. */
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (k > buflen || buflen - k < 4)
-				return 0;
-			A = get32(p + k);
-			continue;
-		case BPF_LD | BPF_H | BPF_ABS:
-			if (k > buflen || buflen - k < 2)
-				return 0;
-			A = get16(p + k);
-			continue;
-		case BPF_LD | BPF_B | BPF_ABS:
-			if (k >= buflen)
-				return 0;
-			A = p[k];
-			continue;
+	/* Absolute loads. The bound checks are written so that no sum can
+	 * wrap: k + size <= buflen, evaluated without overflow. */
+ld_w_abs:
+	if (k > buflen || buflen - k < 4)
+		return 0;
+	A = get32(p + k);
+	NEXT();
+ld_h_abs:
+	if (k > buflen || buflen - k < 2)
+		return 0;
+	A = get16(p + k);
+	NEXT();
+ld_b_abs:
+	if (k >= buflen)
+		return 0;
+	A = p[k];
+	NEXT();
 
-		/* Indexed loads: X + k + size <= buflen, again without wrap. */
-		case BPF_LD | BPF_W | BPF_IND:
-			if (k > buflen || X > buflen - k || buflen - k - X < 4)
-				return 0;
-			A = get32(p + k + X);
-			continue;
-		case BPF_LD | BPF_H | BPF_IND:
-			if (k > buflen || X > buflen - k || buflen - k - X < 2)
-				return 0;
-			A = get16(p + k + X);
-			continue;
-		case BPF_LD | BPF_B | BPF_IND:
-			if (k >= buflen || X >= buflen - k)
-				return 0;
-			A = p[k + X];
-			continue;
+	/* Indexed loads: X + k + size <= buflen, again without wrap. */
+ld_w_ind:
+	if (k > buflen || X > buflen - k || buflen - k - X < 4)
+		return 0;
+	A = get32(p + k + X);
+	NEXT();
+ld_h_ind:
+	if (k > buflen || X > buflen - k || buflen - k - X < 2)
+		return 0;
+	A = get16(p + k + X);
+	NEXT();
+ld_b_ind:
+	if (k >= buflen || X >= buflen - k)
+		return 0;
+	A = p[k + X];
+	NEXT();
+ldx_msh:
+	if (k >= buflen)
+		return 0;
+	X = (uint32_t)(p[k] & 0x0f) << 2;
+	NEXT();
 
-		case BPF_LDX | BPF_MSH | BPF_B:
-			if (k >= buflen)
-				return 0;
-			X = (uint32_t)(p[k] & 0x0f) << 2;
-			continue;
+ld_len:	A = wirelen; NEXT();
+ldx_len: X = wirelen; NEXT();
+ld_imm:	A = k; NEXT();
+ldx_imm: X = k; NEXT();
 
-		case BPF_LD | BPF_W | BPF_LEN:
-			A = wirelen;
-			continue;
-		case BPF_LDX | BPF_W | BPF_LEN:
-			X = wirelen;
-			continue;
-		case BPF_LD | BPF_IMM:
-			A = k;
-			continue;
-		case BPF_LDX | BPF_IMM:
-			X = k;
-			continue;
+	/* Scratch memory. bpf_validate rejects k >= BPF_MEMWORDS; an
+	 * unvalidated program gets 0 rather than a wild access. */
+ld_mem:
+	if (k >= BPF_MEMWORDS)
+		return 0;
+	A = M[k];
+	NEXT();
+ldx_mem:
+	if (k >= BPF_MEMWORDS)
+		return 0;
+	X = M[k];
+	NEXT();
+st:
+	if (k >= BPF_MEMWORDS)
+		return 0;
+	M[k] = A;
+	NEXT();
+stx:
+	if (k >= BPF_MEMWORDS)
+		return 0;
+	M[k] = X;
+	NEXT();
 
-		/* Scratch memory. bpf_validate rejects k >= BPF_MEMWORDS; an
-		 * unvalidated program gets 0 rather than a wild access. */
-		case BPF_LD | BPF_MEM:
-			if (k >= BPF_MEMWORDS)
-				return 0;
-			A = M[k];
-			continue;
-		case BPF_LDX | BPF_MEM:
-			if (k >= BPF_MEMWORDS)
-				return 0;
-			X = M[k];
-			continue;
-		case BPF_ST:
-			if (k >= BPF_MEMWORDS)
-				return 0;
-			M[k] = A;
-			continue;
-		case BPF_STX:
-			if (k >= BPF_MEMWORDS)
-				return 0;
-			M[k] = X;
-			continue;
+	/* JA's offset is sign-extended: pcap_compile emits backward JAs for
+	 * "protochain" and bpf_validate lets them through. */
+ja:	pc += 1 + (int32_t)k; DISPATCH();
+jgt_k:	JUMP(A > k);
+jge_k:	JUMP(A >= k);
+jeq_k:	JUMP(A == k);
+jset_k:	JUMP(A & k);
+jgt_x:	JUMP(A > X);
+jge_x:	JUMP(A >= X);
+jeq_x:	JUMP(A == X);
+jset_x:	JUMP(A & X);
 
-		/* Jumps are relative to the next instruction; the loop's pc++
-		 * supplies the +1. */
-		/* JA's offset is sign-extended: pcap_compile emits backward
-		 * JAs for "protochain" and bpf_validate lets them through. */
-		case BPF_JMP | BPF_JA:
-			pc += (int32_t)k;
-			continue;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += (A > k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += (A >= k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += (A == k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += (A & k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGT | BPF_X:
-			pc += (A > X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGE | BPF_X:
-			pc += (A >= X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_X:
-			pc += (A == X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JSET | BPF_X:
-			pc += (A & X) ? pc->jt : pc->jf;
-			continue;
+add_x:	A += X; NEXT();
+sub_x:	A -= X; NEXT();
+mul_x:	A *= X; NEXT();
+and_x:	A &= X; NEXT();
+or_x:	A |= X; NEXT();
+xor_x:	A ^= X; NEXT();
+	/* A shift by X of 32 or more clears A ... */
+lsh_x:	A = X < 32 ? A << X : 0; NEXT();
+rsh_x:	A = X < 32 ? A >> X : 0; NEXT();
+div_x:
+	if (X == 0)
+		return 0;
+	A /= X;
+	NEXT();
+mod_x:
+	if (X == 0)
+		return 0;
+	A %= X;
+	NEXT();
 
-		case BPF_ALU | BPF_ADD | BPF_X: A += X; continue;
-		case BPF_ALU | BPF_SUB | BPF_X: A -= X; continue;
-		case BPF_ALU | BPF_MUL | BPF_X: A *= X; continue;
-		case BPF_ALU | BPF_AND | BPF_X: A &= X; continue;
-		case BPF_ALU | BPF_OR | BPF_X: A |= X; continue;
-		case BPF_ALU | BPF_XOR | BPF_X: A ^= X; continue;
-		/* A shift by X of 32 or more clears A ... */
-		case BPF_ALU | BPF_LSH | BPF_X: A = X < 32 ? A << X : 0; continue;
-		case BPF_ALU | BPF_RSH | BPF_X: A = X < 32 ? A >> X : 0; continue;
-		case BPF_ALU | BPF_DIV | BPF_X:
-			if (X == 0)
-				return 0;
-			A /= X;
-			continue;
-		case BPF_ALU | BPF_MOD | BPF_X:
-			if (X == 0)
-				return 0;
-			A %= X;
-			continue;
+add_k:	A += k; NEXT();
+sub_k:	A -= k; NEXT();
+mul_k:	A *= k; NEXT();
+and_k:	A &= k; NEXT();
+or_k:	A |= k; NEXT();
+xor_k:	A ^= k; NEXT();
+	/* ... but by a constant it uses the low 5 bits of k. */
+lsh_k:	A <<= (k & 31); NEXT();
+rsh_k:	A >>= (k & 31); NEXT();
+	/* Constant 0 is rejected by bpf_validate (libpcap itself would trap);
+	 * unvalidated programs get 0 instead. */
+div_k:
+	if (k == 0)
+		return 0;
+	A /= k;
+	NEXT();
+mod_k:
+	if (k == 0)
+		return 0;
+	A %= k;
+	NEXT();
+neg:	A = 0u - A; NEXT();
 
-		case BPF_ALU | BPF_ADD | BPF_K: A += k; continue;
-		case BPF_ALU | BPF_SUB | BPF_K: A -= k; continue;
-		case BPF_ALU | BPF_MUL | BPF_K: A *= k; continue;
-		case BPF_ALU | BPF_AND | BPF_K: A &= k; continue;
-		case BPF_ALU | BPF_OR | BPF_K: A |= k; continue;
-		case BPF_ALU | BPF_XOR | BPF_K: A ^= k; continue;
-		/* ... but by a constant it uses the low 5 bits of k. */
-		case BPF_ALU | BPF_LSH | BPF_K: A <<= (k & 31); continue;
-		case BPF_ALU | BPF_RSH | BPF_K: A >>= (k & 31); continue;
-		/* Constant 0 is rejected by bpf_validate (libpcap itself would
-		 * trap); unvalidated programs get 0 instead. */
-		case BPF_ALU | BPF_DIV | BPF_K:
-			if (k == 0)
-				return 0;
-			A /= k;
-			continue;
-		case BPF_ALU | BPF_MOD | BPF_K:
-			if (k == 0)
-				return 0;
-			A %= k;
-			continue;
-		case BPF_ALU | BPF_NEG:
-			A = 0u - A;
-			continue;
+tax:	X = A; NEXT();
+txa:	A = X; NEXT();
 
-		case BPF_MISC | BPF_TAX:
-			X = A;
-			continue;
-		case BPF_MISC | BPF_TXA:
-			A = X;
-			continue;
-
-		default:
-			/* Same as libpcap: an instruction it cannot run is a
-			 * programming error of the caller. */
-			abort();
-		}
-	}
+bad:
+	/* Same as libpcap: an instruction it cannot run is the caller's
+	 * programming error. */
+	abort();
+#undef DISPATCH
+#undef NEXT
+#undef JUMP
 }
 
 int pcap_offline_filter(const struct bpf_program *fp,

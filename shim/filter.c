@@ -15,6 +15,8 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str,
     int optimize, bpf_u_int32 netmask)
 {
 	const struct shim_backend *be;
+	sigset_t old;
+	int rc;
 
 	if (!p->activated) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
@@ -23,8 +25,11 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str,
 	}
 	if ((be = shim_be(p->errbuf)) == NULL)
 		return PCAP_ERROR;
-	return be->compile(p, fp, str == NULL ? "" : str, optimize, netmask,
-	    p->errbuf) < 0 ? PCAP_ERROR : 0;
+	shim_enter_go(&old);
+	rc = be->compile(p, fp, str == NULL ? "" : str, optimize, netmask,
+	    p->errbuf);
+	shim_leave_go(&old);
+	return rc < 0 ? PCAP_ERROR : 0;
 }
 
 int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp,

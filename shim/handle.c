@@ -230,8 +230,13 @@ void pcap_close(pcap_t *p)
 
 	if (p == NULL)
 		return;
-	if (p->goh != 0 && (be = shim_be(NULL)) != NULL)
+	if (p->goh != 0 && (be = shim_be(NULL)) != NULL) {
+		sigset_t old;
+
+		shim_enter_go(&old);
 		be->close(p);
+		shim_leave_go(&old);
+	}
 	if (p->rfile != NULL && p->rfile != stdin)
 		fclose(p->rfile);
 	if (p->wakefd >= 0)

@@ -14,6 +14,7 @@
 int shim_refill(pcap_t *p)
 {
 	const struct shim_backend *be;
+	sigset_t old;
 	int n;
 
 	p->batch_i = p->batch_n = 0;
@@ -21,7 +22,9 @@ int shim_refill(pcap_t *p)
 		return SHIM_FILL_EOF;
 	if ((be = shim_be(p->errbuf)) == NULL)
 		return SHIM_FILL_ERR;
+	shim_enter_go(&old);
 	n = be->fill(p);
+	shim_leave_go(&old);
 	if (n > 0)
 		p->batch_n = n;
 	else if (n == SHIM_FILL_EOF)

@@ -14,7 +14,9 @@ pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, u_int precision,
     char *errbuf)
 {
 	const struct shim_backend *be;
+	sigset_t old;
 	pcap_t *p;
+	int rc;
 
 	if (precision != PCAP_TSTAMP_PRECISION_MICRO &&
 	    precision != PCAP_TSTAMP_PRECISION_NANO) {
@@ -28,7 +30,10 @@ pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, u_int precision,
 		return NULL;
 	p->precision = p->opt_precision = (int)precision;
 	p->kind = SHIM_KIND_OFFLINE;
-	if (be->open_offline(p, fp, errbuf) < 0) {
+	shim_enter_go(&old);
+	rc = be->open_offline(p, fp, errbuf);
+	shim_leave_go(&old);
+	if (rc < 0) {
 		pcap_close(p);	/* rfile not yet set: fp stays the caller's */
 		return NULL;
 	}

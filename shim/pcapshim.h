@@ -125,4 +125,15 @@ extern const struct shim_backend *shim_be(char *errbuf);	/* NULL + errbuf on fai
 extern int shim_forked(void);					/* fork-without-exec guard */
 extern void shim_fix_sigaltstack_flags(void);			/* rate-limited SA_ONSTACK re-assert */
 
+/*
+ * Around every call into Go from a host thread: a host handler installed
+ * without SA_ONSTACK must never run on a goroutine stack, and handlers can be
+ * installed at any moment. Two syscalls per batch, well under 1 ns/packet;
+ * a signal that arrives meanwhile is delivered on return. Go calls made
+ * between these never block.
+ */
+#include <signal.h>
+extern void shim_enter_go(sigset_t *old);
+extern void shim_leave_go(const sigset_t *old);
+
 #endif

@@ -154,7 +154,7 @@ func usbMmapped(bo order, event byte, ndesc uint32, urbLen uint32, descs [][2]ui
 	h := make([]byte, 64)
 	bo.PutUint64(h[0:], 0x1122334455667788)
 	h[8] = event
-	h[9] = 0    // isochronous
+	h[9] = 0     // isochronous
 	h[10] = 0x81 // endpoint, IN
 	h[11] = 3
 	bo.PutUint16(h[12:], 2)
@@ -284,6 +284,7 @@ func generated() map[string][]byte {
 		shb(1, 0).epb(0, 2, 60, 60, eth).buf
 	g["ng-sections-mixed-order.pcapng"] = append(newNg(le).shb(1, 0).idb(1, 0).epb(0, 1, 60, 60, eth).buf,
 		newNg(be).shb(1, 0).idb(1, 0).epb(0, 2, 60, 60, eth).buf...)
+	g["ng-sections-order-change.pcapng"] = append(newNg(le).shb(1, 0).idb(1, 0).epb(0, 1, 60, 60, eth).buf, beSHB256()...)
 	g["ng-section-v2.pcapng"] = newNg(le).shb(1, 0).idb(1, 0).epb(0, 1, 60, 60, eth).shb(2, 0).buf
 	g["ng-v12.pcapng"] = newNg(le).shb(1, 2).idb(1, 0).epb(0, 1, 60, 60, eth).buf
 	g["ng-v11.pcapng"] = newNg(le).shb(1, 1).idb(1, 0).buf
@@ -298,14 +299,14 @@ func generated() map[string][]byte {
 	g["ng-spb-snap.pcapng"] = newNg(be).shb(1, 0).idb(1, 40).spb(60, eth[:40]).spb(60, eth[:20]).buf
 	g["ng-spb-no-iface.pcapng"] = newNg(le).shb(1, 0).idb(1, 0).shb(1, 0).spb(60, eth).buf
 	n = newNg(le)
-	g["ng-opt-errors1.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(9, []byte{1, 2})).buf
-	g["ng-opt-errors2.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(9, []byte{6}), n.opt(9, []byte{6})).buf
-	g["ng-opt-errors3.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(9, []byte{20})).buf
-	g["ng-opt-errors4.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(9, []byte{0x80 | 64})).buf
-	g["ng-opt-errors5.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(14, []byte{1})).buf
-	g["ng-opt-errors6.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(0, []byte{1})).buf
-	g["ng-opt-errors7.pcapng"] = n.shb(1, 0).idb(1, 0, []byte{9, 0, 200, 0}).buf
-	g["ng-opt-errors8.pcapng"] = n.shb(1, 0).idb(1, 0, n.opt(14, make([]byte, 8)), n.opt(14, make([]byte, 8))).buf
+	g["ng-opt-errors1.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(9, []byte{1, 2})).buf
+	g["ng-opt-errors2.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(9, []byte{6}), n.opt(9, []byte{6})).buf
+	g["ng-opt-errors3.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(9, []byte{20})).buf
+	g["ng-opt-errors4.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(9, []byte{0x80 | 64})).buf
+	g["ng-opt-errors5.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(14, []byte{1})).buf
+	g["ng-opt-errors6.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(0, []byte{1})).buf
+	g["ng-opt-errors7.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, []byte{9, 0, 200, 0}).buf
+	g["ng-opt-errors8.pcapng"] = newNg(le).shb(1, 0).idb(1, 0, n.opt(14, make([]byte, 8)), n.opt(14, make([]byte, 8))).buf
 	g["ng-opt-later.pcapng"] = newNg(le).shb(1, 0).idb(1, 0).epb(0, 1, 60, 60, eth).idb(1, 0, n.opt(9, []byte{1, 2})).buf
 	g["ng-idb-short.pcapng"] = newNg(le).shb(1, 0).block(btIDB, []byte{1, 0}).buf
 	g["ng-epb-short.pcapng"] = newNg(le).shb(1, 0).idb(1, 0).block(btEPB, make([]byte, 12)).buf

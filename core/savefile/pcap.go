@@ -116,7 +116,13 @@ func isPcapMagic(m uint32) bool {
 }
 
 // next reads one record, as libpcap's pcap_next_packet does.
-func (f *pcapFormat) next(r *Reader, h *Header) ([]byte, error) {
+func (f *pcapFormat) next(r *Reader) (Header, []byte, error) {
+	var h Header
+	data, err := f.read(r, &h)
+	return h, data, err
+}
+
+func (f *pcapFormat) read(r *Reader, h *Header) ([]byte, error) {
 	n, err := r.ensure(f.hdrLen)
 	if err != nil {
 		return nil, err
@@ -129,8 +135,15 @@ func (f *pcapFormat) next(r *Reader, h *Header) ([]byte, error) {
 	}
 	rec := r.buf[r.pos : r.pos+f.hdrLen]
 	bo := r.bo
-	h.Sec = int64(int32(bo.Uint32(rec[0:])))
-	h.Frac = int64(int32(bo.Uint32(rec[4:])))
+	// libpcap sign-extends the 32-bit fields of a file in host byte order
+	// but zero-extends them after swapping a file of the other order.
+	if r.swapped {
+		h.Sec = int64(bo.Uint32(rec[0:]))
+		h.Frac = int64(bo.Uint32(rec[4:]))
+	} else {
+		h.Sec = int64(int32(bo.Uint32(rec[0:])))
+		h.Frac = int64(int32(bo.Uint32(rec[4:])))
+	}
 	h.Caplen = bo.Uint32(rec[8:])
 	h.Len = bo.Uint32(rec[12:])
 	switch f.scale {

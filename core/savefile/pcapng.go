@@ -273,7 +273,13 @@ func idbOptions(bo binary.ByteOrder, opts []byte) (res, off uint64, binaryRes bo
 
 // next returns the next packet, processing the blocks before it, as
 // libpcap's pcap_ng_next_packet does.
-func (f *pcapngFormat) next(r *Reader, h *Header) ([]byte, error) {
+func (f *pcapngFormat) next(r *Reader) (Header, []byte, error) {
+	var h Header
+	data, err := f.read(r, &h)
+	return h, data, err
+}
+
+func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
 	bo := r.bo
 	for {
 		b, err := f.readBlock(r)

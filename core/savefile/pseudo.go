@@ -151,7 +151,7 @@ func swapField(data []byte, off, size int) {
 // header.
 func swapNflog(h *Header, data []byte) {
 	caplen, length := h.Caplen, h.Len
-	if caplen < nflogHdrLen || length < nflogHdrLen || data[0] != 0 {
+	if caplen < nflogHdrLen || length < nflogHdrLen || data[1] != 0 { // version
 		return
 	}
 	caplen -= nflogHdrLen

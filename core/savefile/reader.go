@@ -39,7 +39,7 @@ const (
 
 // format is what differs between pcap and pcapng.
 type format interface {
-	next(r *Reader, h *Header) ([]byte, error)
+	next(r *Reader) (Header, []byte, error)
 }
 
 // Reader reads packets from a pcap or pcapng stream.
@@ -133,11 +133,10 @@ func (r *Reader) StartBatch() { r.handed = 0 }
 // sticky. The data slice aliases the Reader's buffer and stays valid until
 // the next StartBatch.
 func (r *Reader) Next() (Header, []byte, error) {
-	var h Header
 	if r.err != nil {
-		return h, nil, r.err
+		return Header{}, nil, r.err
 	}
-	data, err := r.fmt.next(r, &h)
+	h, data, err := r.fmt.next(r)
 	if err != nil {
 		if err != ErrBatchFull {
 			r.err = err

@@ -9,7 +9,14 @@ import "C"
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/pcapshim/pcapshim/core/tables"
 )
+
+func known(dlt int) bool {
+	_, ok := tables.DLTName(dlt)
+	return ok
+}
 
 // pcapshim_go_compile compiles a filter expression into fp. The full
 // pcap-filter(7) compiler is being built in core/filter; until it lands the
@@ -31,6 +38,13 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 			setErr(errbuf, "pcapshim: filter expressions are not supported yet; run without a filter expression")
 			return C.PCAP_ERROR
 		}
+	}
+	// Like libpcap's code generator, refuse link types it has no layout
+	// for, even for the empty expression (tcpdump -w relies on the text).
+	// Types in the matching range 104..289 are accepted as opaque.
+	if lt := int(p.linktype); (lt < 104 || lt > 289) && !known(lt) {
+		setErr(errbuf, fmt.Sprintf("unknown data link type %d (min %d, max %d)", lt, 104, 289))
+		return C.PCAP_ERROR
 	}
 	ins := (*C.struct_bpf_insn)(C.calloc(1, C.size_t(unsafe.Sizeof(C.struct_bpf_insn{}))))
 	ins.code = C.BPF_RET | C.BPF_K

@@ -40,14 +40,12 @@ func TestDiff(t *testing.T) {
 	tcpdump := tcpdumpPath(t)
 	lookTcpdump(t, tcpdump)
 	testutil.SystemLib(t)
-	libEnv := "LD_LIBRARY_PATH=<system>"
-	if os.Getenv(selfEnv) == "" {
-		libEnv = "LD_LIBRARY_PATH=" + testutil.LibDir(t)
-	}
+	libEnv := "LD_LIBRARY_PATH=" + testutil.LibDir(t)
 	dir, files := corpusFiles(t)
 	st := &stats{}
 	t.Cleanup(func() {
 		t.Logf("diff: %d files, %d comparisons, %d mismatches", st.files, st.compared, st.different)
+		t.Logf("diff: the system tcpdump produced output in %d of %d comparisons", st.productive, st.compared)
 		if st.compared >= minBroadRun && st.productive*2 < st.compared {
 			t.Errorf("the system tcpdump produced output in only %d of %d comparisons: the harness is not testing anything", st.productive, st.compared)
 		}

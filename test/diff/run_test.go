@@ -16,10 +16,6 @@ import (
 // procTimeout is how long one tcpdump run may take; running out is a failure.
 const procTimeout = 10 * time.Second
 
-// selfEnv, when set, runs the system library on both sides. It only exists
-// to validate the harness before the library is built.
-const selfEnv = "PCAPSHIM_DIFF_SELF"
-
 // tcpdumpPath finds the stock tcpdump.
 func tcpdumpPath(t testing.TB) string {
 	t.Helper()
@@ -51,9 +47,6 @@ func sideName(lib testutil.Env) string {
 // writes: it is read and removed afterwards, so both sides use one name.
 func runSide(t *testing.T, lib testutil.Env, stdin []byte, out string, argv []string) outcome {
 	t.Helper()
-	if os.Getenv(selfEnv) != "" {
-		lib = testutil.System
-	}
 	o := outcome{res: testutil.Run(t, lib, stdin, procTimeout, nil, argv...)}
 	if out == "" {
 		return o

@@ -130,7 +130,9 @@ func middle(a, b []string, offA, offB int) []op {
 
 // Unified renders a compact unified diff of a and b, labelled nameA and
 // nameB, showing at most maxChanged changed lines (with contextLines of
-// context around each change). It returns "" when a and b are equal.
+// context around each change) and at most 2*(maxChanged+contextLines)
+// lines in all, the first change always included. It returns "" when a and
+// b are equal.
 func Unified(a, b []string, nameA, nameB string, maxChanged int) string {
 	ops := script(a, b)
 	total := 0
@@ -144,16 +146,23 @@ func Unified(a, b []string, nameA, nameB string, maxChanged int) string {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", nameA, nameB)
-	shown := 0
-	for k := 0; k < len(ops) && shown < maxChanged; {
+	shown, body, maxBody := 0, 0, 2*maxChanged+2*contextLines
+	for k := 0; k < len(ops) && shown < maxChanged && body < maxBody; {
 		if ops[k].kind == ' ' {
 			k++
 			continue
 		}
 		start := max(0, k-contextLines)
-		end, n := hunkEnd(ops, k, maxChanged-shown)
-		shown += n
-		writeHunk(&sb, ops[start:end])
+		end, _ := hunkEnd(ops, k, maxChanged-shown)
+		end = min(end, max(k+1, start+maxBody-body))
+		h := ops[start:end]
+		for _, o := range h {
+			if o.kind != ' ' {
+				shown++
+			}
+		}
+		body += len(h)
+		writeHunk(&sb, h)
 		k = end
 	}
 	if shown < total {
@@ -164,8 +173,8 @@ func Unified(a, b []string, nameA, nameB string, maxChanged int) string {
 
 // hunkEnd finds where the hunk starting with the change at k ends: after the
 // last change that is at most 2*contextLines kept lines from the next one,
-// or after budget changes, plus the kept lines after it. It returns the end index
-// and the number of changed lines in the hunk.
+// or after budget changes, plus the kept lines after it. It returns the end
+// index and the number of changed lines in the hunk.
 func hunkEnd(ops []op, k, budget int) (int, int) {
 	n, last := 0, k
 	for i := k; i < len(ops); i++ {

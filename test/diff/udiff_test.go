@@ -97,3 +97,27 @@ func TestLinesAndHex(t *testing.T) {
 		t.Fatal("IsText wrong")
 	}
 }
+
+func TestUnifiedBodyCap(t *testing.T) {
+	var a, b []string
+	for i := 0; i < 100; i++ {
+		a = append(a, fmt.Sprint(i))
+		b = append(b, fmt.Sprint(i))
+	}
+	for i := 0; i < 100; i += 5 {
+		b[i] = "x"
+	}
+	d := Unified(a, b, "a", "b", 10)
+	body := 0
+	for _, l := range strings.Split(strings.TrimSuffix(d, "\n"), "\n") {
+		if l != "" && strings.ContainsRune(" +-", rune(l[0])) && !strings.HasPrefix(l, "--- ") && !strings.HasPrefix(l, "+++ ") {
+			body++
+		}
+	}
+	if body > 26 || !strings.Contains(d, "more differing lines not shown") {
+		t.Fatalf("body of %d lines, want at most 26 and a note:\n%s", body, d)
+	}
+	if !strings.HasPrefix(strings.Split(d, "\n")[2], "@@ -1,21 +1,21 @@") {
+		t.Fatalf("truncated hunk header wrong:\n%s", d)
+	}
+}

@@ -130,10 +130,18 @@ int main(int argc, char **argv)
 			printf("findall-file: ret=%d errlen=%zu\n", r,
 			    strlen(eb2));
 			if (r == 0) {
-				for (d = all; d != NULL; d = d->next)
-					printf("findall-file: dev name=\"%s\"\n",
+				for (d = all; d != NULL; d = d->next) {
+					char eb3[PCAP_ERRBUF_SIZE] = "";
+					pcap_t *p = pcap_open(d->name, 65535,
+					    0, 100, NULL, eb3);
+
+					printf("findall-file: dev name=\"%s\" "
+					    "opens=%d\n",
 					    strncmp(d->name, src, cl) == 0 ?
-					    d->name + cl : d->name);
+					    d->name + cl : d->name, p != NULL);
+					if (p != NULL)
+						pcap_close(p);
+				}
 				pcap_freealldevs(all);
 			}
 		}

@@ -1,12 +1,16 @@
 /*
  * tables.c: the library's tables and texts: pcap_lib_version (prefix only),
  * pcap_statustostr, pcap_strerror, link-type names and descriptions,
- * time-stamp type names and descriptions, and pcap_init.
+ * time-stamp type names and descriptions, the name databases (ports,
+ * protocols, Ethernet types, LLC SAPs, Ethernet addresses), pcap_perror and
+ * pcap_init.
  * Usage: tables <scratch dir> [init]
  *   with "init": pcap_init is called first (bad option, then UTF-8, then
  *   local) and the later texts must be unchanged on UNIX.
  */
 #include "common.h"
+
+#include <pcap/namedb.h>
 
 static void texts(void)
 {
@@ -70,6 +74,7 @@ static void texts(void)
 static void later_errors(void)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_stat st;
 	pcap_t *p = pcap_open_offline("no-such-file.pcap", eb);
 
 	printf("open_offline(no-such-file.pcap) handle=%d err=\"%s\"\n",
@@ -77,8 +82,64 @@ static void later_errors(void)
 	if (p != NULL)
 		pcap_close(p);
 	p = pcap_open_dead(DLT_EN10MB, 100);
-	printf("dead stats err=%d \"%s\"\n", pcap_stats(p, NULL), geterr(p));
+	printf("dead stats err=%d \"%s\"\n", pcap_stats(p, &st), geterr(p));
+	fflush(stdout);
+	pcap_perror(p, "perror prefix");
+	pcap_perror(p, "");
 	pcap_close(p);
+}
+
+/* namedb: the name-to-number helpers of pcap/namedb.h */
+static void namedb(void)
+{
+	const char *ports[] = { "http", "domain", "ssh", "80", "tftp",
+		"nosuchservice", "", "65535" };
+	const char *ranges[] = { "http", "1-1024", "100-50", "x-y", "ssh" };
+	const char *protos[] = { "tcp", "udp", "icmp", "ipv6-icmp", "pim",
+		"nosuchproto", "" };
+	const char *eprotos[] = { "ip", "arp", "rarp", "ip6", "atalk",
+		"aarp", "decnet", "sca", "lat", "mopdl", "moprc", "iso",
+		"stp", "ipx", "netbeui", "loopback", "nosuch", "" };
+	const char *llcs[] = { "iso", "stp", "ipx", "netbeui", "nosuch" };
+	const char *macs[] = { "00:11:22:33:44:55", "0:1:2:3:4:5",
+		"00-11-22-33-44-55", "001122334455", "0011.2233.4455",
+		"ff:ff:ff:ff:ff:ff" };
+	size_t i;
+
+	for (i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+		int port = -7, proto = -7, r;
+
+		r = pcap_nametoport(ports[i], &port, &proto);
+		printf("nametoport(\"%s\")=%d port=%d proto=%d\n", ports[i], r,
+		    port, proto);
+	}
+	for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		int p1 = -7, p2 = -7, proto = -7, r;
+
+		r = pcap_nametoportrange(ranges[i], &p1, &p2, &proto);
+		printf("nametoportrange(\"%s\")=%d ports=%d-%d proto=%d\n",
+		    ranges[i], r, p1, p2, proto);
+	}
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		printf("nametoproto(\"%s\")=%d\n", protos[i],
+		    pcap_nametoproto(protos[i]));
+	for (i = 0; i < sizeof eprotos / sizeof eprotos[0]; i++)
+		printf("nametoeproto(\"%s\")=%d\n", eprotos[i],
+		    pcap_nametoeproto(eprotos[i]));
+	for (i = 0; i < sizeof llcs / sizeof llcs[0]; i++)
+		printf("nametollc(\"%s\")=%d\n", llcs[i],
+		    pcap_nametollc(llcs[i]));
+	for (i = 0; i < sizeof macs / sizeof macs[0]; i++) {
+		u_char *e = pcap_ether_aton(macs[i]);
+
+		if (e == NULL) {
+			printf("ether_aton(\"%s\")=NULL\n", macs[i]);
+			continue;
+		}
+		printf("ether_aton(\"%s\")=%02x:%02x:%02x:%02x:%02x:%02x\n",
+		    macs[i], e[0], e[1], e[2], e[3], e[4], e[5]);
+		free(e);
+	}
 }
 
 int main(int argc, char **argv)
@@ -116,6 +177,7 @@ int main(int argc, char **argv)
 		printf("init(LOCAL)=%d err=\"%s\"\n", r, eb);
 	}
 	texts();
+	namedb();
 	later_errors();
 	return 0;
 }

@@ -1,0 +1,211 @@
+package bpf
+
+import (
+	"debug/elf"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pcapshim/pcapshim/test/testutil"
+)
+
+// cflags are the project's rules for C; the driver obeys them too.
+var cflags = []string{"-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror"}
+
+// drivers builds driver.c against the system libpcap and against shim/bpf.c,
+// and has the system build compile the filter expressions into a program
+// file both builds read.
+type drivers struct {
+	sys, ours, progs string
+}
+
+func build(t testing.TB) drivers {
+	t.Helper()
+	root := testutil.Root(t)
+	testutil.SystemLib(t)
+	src := filepath.Join(root, "test", "bpf", "testdata", "driver.c")
+	var d drivers
+	d.sys = testutil.BuildC(t, "driver-libpcap", []string{src},
+		append(append([]string{}, cflags...), "-DHAVE_PCAP_COMPILE", "-lpcap")...)
+	d.ours = testutil.BuildC(t, "driver-shim", []string{src, filepath.Join(root, "shim", "bpf.c")},
+		append(append([]string{}, cflags...), "-fPIC",
+			"-I"+filepath.Join(root, "include"), "-I"+filepath.Join(root, "shim"))...)
+	// The shim build must not get its BPF from the system library.
+	if f, err := elf.Open(d.ours); err != nil {
+		t.Fatal(err)
+	} else {
+		libs, _ := f.ImportedLibraries()
+		f.Close()
+		for _, l := range libs {
+			if strings.Contains(l, "pcap") {
+				t.Fatalf("the shim build of the driver links %s", l)
+			}
+		}
+	}
+	d.progs = filepath.Join(filepath.Dir(d.sys), "progs.txt")
+	run(t, d.sys, "compile", d.progs)
+	return d
+}
+
+// run runs a driver (statically holding its BPF code or linked to the
+// system library; no LD_LIBRARY_PATH either way) and returns its stdout.
+func run(t testing.TB, argv ...string) string {
+	t.Helper()
+	r := testutil.Run(t, testutil.System, nil, 3*time.Minute, nil, argv...)
+	if r.TimedOut || r.Exit != 0 {
+		t.Fatalf("%v: exit %d %s timedout=%v\n%s", argv, r.Exit, r.Signal, r.TimedOut, r.Stderr)
+	}
+	return string(r.Stdout)
+}
+
+// compare diffs the two builds' output of one mode line by line and fails
+// on any difference, showing the first few. It returns libpcap's lines.
+func compare(t *testing.T, d drivers, args ...string) []string {
+	t.Helper()
+	want := strings.Split(run(t, append([]string{d.sys}, args...)...), "\n")
+	got := strings.Split(run(t, append([]string{d.ours}, args...)...), "\n")
+	if len(want) != len(got) {
+		t.Errorf("%v: libpcap printed %d lines, shim/bpf.c %d", args, len(want), len(got))
+	}
+	n := min(len(want), len(got))
+	bad := 0
+	for i := 0; i < n; i++ {
+		if want[i] == got[i] {
+			continue
+		}
+		bad++
+		if bad <= 8 {
+			t.Errorf("%v line %d:\n libpcap: %.300q\n    shim: %.300q", args, i+1, want[i], got[i])
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%v: %d of %d lines differ", args, bad, n)
+	}
+	t.Logf("%v: %d lines, %d differ", args, len(want)-1, bad)
+	return want[:len(want)-1] // drop what follows the last newline
+}
+
+// figure pulls the integers out of the summary line starting with prefix.
+func figure(t *testing.T, lines []string, prefix string) []int {
+	t.Helper()
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			var out []int
+			for _, m := range regexp.MustCompile(`\d+`).FindAllString(l[len(prefix):], -1) {
+				v, _ := strconv.Atoi(m)
+				out = append(out, v)
+			}
+			return out
+		}
+	}
+	t.Fatalf("no %q line in the output", prefix)
+	return nil
+}
+
+func TestAgainstLibpcap(t *testing.T) {
+	d := build(t)
+	nprogs := len(strings.Split(strings.TrimSpace(run(t, "cat", d.progs)), "\n"))
+	if nprogs < 30 {
+		t.Fatalf("only %d compiled programs", nprogs)
+	}
+
+	t.Run("image", func(t *testing.T) {
+		lines := compare(t, d, "image")
+		if want := 65536*4 + 256*(38+73); len(lines) != want {
+			t.Errorf("%d image lines, want %d", len(lines), want)
+		}
+	})
+
+	t.Run("dump", func(t *testing.T) {
+		lines := compare(t, d, "dump", d.progs)
+		// Per program and option a header line; options -1..2 print a
+		// line per instruction, 3 and 4 one more.
+		if headers := strings.Count(strings.Join(lines, "\n"), "== "); headers != (nprogs+2)*6 {
+			t.Errorf("%d dump headers, want %d", headers, (nprogs+2)*6)
+		}
+	})
+
+	t.Run("validate", func(t *testing.T) {
+		const n = 20000
+		lines := compare(t, d, "validate", "7", strconv.Itoa(n))
+		f := figure(t, lines, "validate:")
+		if f[1] != n || f[0] < n/5 || f[0] > n*4/5 {
+			t.Errorf("validate: %d of %d accepted: the generator is not mixing valid and invalid programs", f[0], f[1])
+		}
+		t.Logf("%d of %d random programs valid", f[0], f[1])
+	})
+
+	t.Run("filter", func(t *testing.T) {
+		const n = 4000
+		lines := compare(t, d, "filter", "11", strconv.Itoa(n), d.progs)
+		if len(lines) != nprogs+n+2 {
+			t.Errorf("%d filter lines, want %d", len(lines), nprogs+n+2)
+		}
+		for _, l := range lines {
+			if strings.HasPrefix(l, "r") && !strings.Contains(l, " v=1 ") {
+				t.Errorf("generated program rejected by bpf_validate: %.80s", l)
+				break
+			}
+		}
+		f := figure(t, lines, "filter:")
+		if f[0] < f[1]/10 || f[0] > f[1]*9/10 {
+			t.Errorf("filter: %d of %d verdicts nonzero: packets or programs are degenerate", f[0], f[1])
+		}
+		t.Logf("%d programs (%d compiled) × 160 packets: %d of %d verdicts nonzero", n+nprogs, nprogs, f[0], f[1])
+	})
+
+	t.Run("abort", func(t *testing.T) {
+		lines := compare(t, d, "abort")
+		runs := 0
+		for _, l := range lines {
+			if strings.Contains(l, " exit ") {
+				runs++
+			}
+		}
+		// 49 opcodes are implemented; every other code tried aborts.
+		if len(lines) != 0x204 || runs != 49 {
+			t.Errorf("abort: %d lines, %d codes ran; want 516 and 49", len(lines), runs)
+		}
+		t.Logf("%d codes tried, %d run, the rest abort", len(lines), runs)
+	})
+}
+
+var nsRE = regexp.MustCompile(`([0-9.]+) ns/packet`)
+
+// bench runs a driver's bench mode and returns ns/packet.
+func bench(b *testing.B, drv, progs string, packets int) (float64, string) {
+	out := run(b, drv, "bench", progs, "0", strconv.Itoa(packets))
+	m := nsRE.FindStringSubmatch(out)
+	if m == nil {
+		b.Fatalf("no ns/packet in %q", out)
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v, strings.TrimSpace(out)
+}
+
+// BenchmarkFilter: "tcp port 80 or udp port 53" over 1M packets in each
+// build (best of five rounds of CPU time inside the driver).
+func BenchmarkFilter(b *testing.B) {
+	d := build(b)
+	var ours, sys float64
+	var line [2]string
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		o, lo := bench(b, d.ours, d.progs, 1000000)
+		s, ls := bench(b, d.sys, d.progs, 1000000)
+		ours += o
+		sys += s
+		line = [2]string{lo, ls}
+	}
+	// Same packets, same program: the match counts must agree.
+	if strings.Split(line[0], ",")[1] != strings.Split(line[1], ",")[1] {
+		b.Errorf("match counts differ:\n shim: %s\n libpcap: %s", line[0], line[1])
+	}
+	b.ReportMetric(ours/float64(b.N), "shim-ns/pkt")
+	b.ReportMetric(sys/float64(b.N), "libpcap-ns/pkt")
+	b.Log(fmt.Sprintf("shim/bpf.c %.2f ns/packet, libpcap 1.10.3 %.2f ns/packet", ours/float64(b.N), sys/float64(b.N)))
+}
