@@ -137,12 +137,12 @@ int pcap_get_tstamp_precision(pcap_t *p)
 
 int pcap_can_set_rfmon(pcap_t *p)
 {
-	if (p->kind == SHIM_KIND_NONE && p->device != NULL &&
-	    if_nametoindex(p->device) == 0 && strcmp(p->device, "any") != 0) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "%s: No such device exists", p->device);
-		return PCAP_ERROR_NO_SUCH_DEVICE;
+	if (p->kind == SHIM_KIND_DEAD) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "Rfmon mode doesn't apply on a pcap_open_dead pcap_t");
+		return PCAP_ERROR;
 	}
-	return 0;
+	return 0;	/* no monitor mode on the devices we open */
 }
 
 int pcap_activate(pcap_t *p)
@@ -203,13 +203,14 @@ pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen,
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
 
-	if (precision != PCAP_TSTAMP_PRECISION_MICRO &&
-	    precision != PCAP_TSTAMP_PRECISION_NANO)
-		return NULL;
+	/* libpcap takes any value here: nano is nano, anything else micro. */
+	if (precision != PCAP_TSTAMP_PRECISION_NANO)
+		precision = PCAP_TSTAMP_PRECISION_MICRO;
 	p = shim_alloc(errbuf);
 	if (p == NULL)
 		return NULL;
 	p->kind = SHIM_KIND_DEAD;
+	p->fd = p->selectable_fd = 0;	/* what libpcap's zeroed pcap_t reports */
 	p->linktype = linktype;
 	p->snapshot = snaplen;
 	p->precision = (int)precision;

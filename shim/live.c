@@ -75,7 +75,7 @@ int pcap_setdirection(pcap_t *p, pcap_direction_t d)
 {
 	(void)d;
 	return cannot(p, "Setting direction is not supported on savefiles",
-	    "Setting direction is not supported on a pcap_open_dead pcap_t");
+	    "The packet direction cannot be set on a pcap_open_dead pcap_t");
 }
 
 int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
@@ -85,9 +85,9 @@ int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 		return 0;
 	}
 	if (p->kind == SHIM_KIND_OFFLINE) {
-		/* Reading a file never blocks for long; libpcap accepts it. */
-		p->nonblock = nonblock != 0;
-		return 0;
+		snprintf(errbuf, PCAP_ERRBUF_SIZE,
+		    "Savefiles cannot be put into non-blocking mode");
+		return PCAP_ERROR;
 	}
 	snprintf(errbuf, PCAP_ERRBUF_SIZE,
 	    "A pcap_open_dead pcap_t does not have a non-blocking mode setting");
@@ -96,8 +96,10 @@ int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 
 int pcap_getnonblock(pcap_t *p, char *errbuf)
 {
-	if (!p->activated || p->kind == SHIM_KIND_OFFLINE)
-		return p->nonblock;
+	if (!p->activated)
+		return PCAP_ERROR_NOT_ACTIVATED;	/* libpcap: no text */
+	if (p->kind == SHIM_KIND_OFFLINE)
+		return 0;
 	snprintf(errbuf, PCAP_ERRBUF_SIZE,
 	    "A pcap_open_dead pcap_t does not have a non-blocking mode setting");
 	return PCAP_ERROR;
