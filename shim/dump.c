@@ -119,7 +119,7 @@ pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *f)
 {
 	int lt;
 
-	if (dump_check(p, "stream", &lt) < 0)
+	if (file_linktype(p, "stream", &lt) < 0)
 		return NULL;
 	return dump_setup(p, f, "stream", lt);
 }
@@ -157,13 +157,8 @@ static int append_check(pcap_t *p, FILE *f, const char *fname, int lt)
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
 		    "%s: different byte order, cannot append to file", fname);
 		return -1;
-	case 0x0a0d0d0au:
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "%s: pcapng files not supported for appending", fname);
-		return -1;
 	default:
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-		    "%s: not a pcap file to which we can append", fname);
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "%s: not a pcap file", fname);
 		return -1;
 	}
 	if (h.version_major != PCAP_VERSION_MAJOR || h.version_minor != PCAP_VERSION_MINOR) {
@@ -195,7 +190,7 @@ pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *fname)
 		    "A null pointer was supplied as the file name");
 		return NULL;
 	}
-	if (dump_check(p, fname, &lt) < 0)
+	if (file_linktype(p, fname, &lt) < 0)
 		return NULL;
 	if (strcmp(fname, "-") == 0)
 		return dump_setup(p, stdout, "standard output", lt);

@@ -52,6 +52,11 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 
 	if (!p->activated)
 		return shim_not_activated(p);
+	if (p->kind == SHIM_KIND_DEAD) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "A filter cannot be set on a pcap_open_dead pcap_t");
+		return PCAP_ERROR;
+	}
 	if (fp == NULL || !bpf_validate(fp->bf_insns, (int)fp->bf_len)) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "BPF program is not valid");
 		return PCAP_ERROR;

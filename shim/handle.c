@@ -25,7 +25,7 @@ pcap_t *shim_alloc(char *errbuf)
 	p->wakefd = -1;
 	p->selectable_fd = -1;
 	p->fd = -1;
-	p->linktype = -1;
+	p->linktype = 0;
 	p->opt_timeout = 0;
 	p->opt_buffer_size = 0;
 	p->opt_snaplen = 0;

@@ -160,7 +160,8 @@ int pcap_findalldevs_ex(const char *source, struct pcap_rmtauth *auth,
 
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof path, "%s/%s", name, e->d_name);
+			snprintf(path, sizeof path, "%s%s%s", name,
+			    name[strlen(name) - 1] == '/' ? "" : "/", e->d_name);
 			if ((p = pcap_open_offline(path, errbuf)) == NULL)
 				continue;
 			pcap_close(p);

@@ -15,10 +15,23 @@ const char *pcap_lib_version(void)
 	return "libpcap version 1.10.3 (pcapshim " PCAPSHIM_VERSION ", Go core)";
 }
 
+/* pcap_init's choice is process-wide, as in libpcap: 0 = not yet made,
+ * else the encoding + 1. Only the first call may choose. */
+static unsigned int init_choice;
+
 int pcap_init(unsigned int opts, char *errbuf)
 {
+	unsigned int want, none = 0;
+
 	if (opts != PCAP_CHAR_ENC_LOCAL && opts != PCAP_CHAR_ENC_UTF_8) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "Unknown options specified");
+		return PCAP_ERROR;
+	}
+	want = opts + 1;
+	if (!__atomic_compare_exchange_n(&init_choice, &none, want, 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) && none != want) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE,
+		    "Multiple pcap_init calls with different character encodings");
 		return PCAP_ERROR;
 	}
 	return 0;
@@ -49,7 +62,7 @@ const char *pcap_statustostr(int code)
 	case PCAP_ERROR_CANTSET_TSTAMP_TYPE:
 		return "That device doesn't support setting the time stamp type";
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
-		return "You don't have permission to capture in promiscuous mode";
+		return "You don't have permission to capture in promiscuous mode on that device";
 	case PCAP_ERROR_TSTAMP_PRECISION_NOTSUP:
 		return "That device doesn't support that time stamp precision";
 	}

@@ -260,3 +260,9 @@ func open(src io.Reader, opt Options, chunk int) (*Reader, error) {
 	}
 	return openChunk(src, opt, chunk)
 }
+
+// IsPcapng reports whether the file is pcapng (else classic pcap).
+func (r *Reader) IsPcapng() bool {
+	_, ok := r.fmt.(*pcapngFormat)
+	return ok
+}

@@ -62,9 +62,10 @@ func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C
 	}
 	major, minor := r.Version()
 	p.version_major, p.version_minor = C.int(major), C.int(minor)
-	// libpcap starts its read buffer at min(snapshot, 2 KiB).
+	// What libpcap reports: its first read buffer, 2 KiB for pcapng and
+	// min(snapshot, 2 KiB) for pcap.
 	p.bufsize = 2048
-	if s := r.Snaplen(); s > 0 && s < 2048 {
+	if s := r.Snaplen(); !r.IsPcapng() && s > 0 && s < 2048 {
 		p.bufsize = C.int(s)
 	}
 	p.goh = C.uintptr_t(handles.Add(&core.Offline{R: r}))
