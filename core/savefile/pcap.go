@@ -3,6 +3,7 @@ package savefile
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/pcapshim/pcapshim/core/tables"
 )
 
 // pcap magic numbers, as read in the file's byte order.
@@ -74,9 +75,9 @@ func (r *Reader) openPcap(magic []byte) (bool, error) {
 	r.bo = bo
 	r.swapped = bo != nativeOrder()
 	r.major, r.minor = major, minor
-	r.linktype = linktypeToDLT(int(lt & linktypeMask))
+	r.linktype = tables.LinkTypeToDLT(int(lt & linktypeMask))
 	r.ext = int(int32(lt & linktypeExtMask))
-	r.snapshot = adjustSnapshot(r.linktype, snaplen)
+	r.snapshot = tables.SavefileSnapshot(r.linktype, snaplen)
 
 	f := &pcapFormat{hdrLen: pcapRecordLen, maxSnap: maxSnaplenForDLT(r.linktype)}
 	switch r.precision {

@@ -3,6 +3,7 @@ package savefile
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/pcapshim/pcapshim/core/tables"
 )
 
 // pcapng block types.
@@ -128,8 +129,8 @@ func (r *Reader) openPcapng(magic []byte) (bool, error) {
 				return true, err
 			}
 			r.pos += b.length
-			r.linktype = linktypeToDLT(lt)
-			r.snapshot = adjustSnapshot(r.linktype, snaplen)
+			r.linktype = tables.LinkTypeToDLT(lt)
+			r.snapshot = tables.SavefileSnapshot(r.linktype, snaplen)
 			r.ext = 0
 			if m := uint64(blockOverhead+epbFixedLen+maxBlockOptionLen) + uint64(maxSnaplenForDLT(r.linktype)); m > uint64(f.maxBlock) {
 				f.maxBlock = uint32(m)
@@ -375,7 +376,7 @@ func (f *pcapngFormat) nextIDB(r *Reader, body []byte) error {
 	if uint32(r.linktype) != lt {
 		return fmt.Errorf("an interface has a type %d different from the type of the first interface", lt)
 	}
-	if r.snapshot != adjustSnapshot(r.linktype, snaplen) {
+	if r.snapshot != tables.SavefileSnapshot(r.linktype, snaplen) {
 		return fmt.Errorf("an interface has a snapshot length %d different from the snapshot length of the first interface", snaplen)
 	}
 	return f.addInterface(r, body[8:])
