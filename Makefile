@@ -83,7 +83,7 @@ test-go:
 test: deps all vet test-go test-fuzz
 
 bench: deps all
-	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
 
 test-arm64 packages:
 	@echo "make $@: not implemented yet (issue 6)" >&2; exit 1
