@@ -83,6 +83,10 @@ func fuzzRead(t *testing.T, input []byte, prec int, src io.Reader, chunk, batch 
 	// Every record or block takes at least 12 bytes, so this bounds the
 	// number of successful calls.
 	maxPackets := len(input)/12 + 1
+	// Errors are not sticky, and each consumes at least one byte or ends
+	// at the end of the input; read on after them, a bounded number of
+	// times, to check that every call makes progress.
+	errs, maxErrs := 0, len(input)+1
 	for {
 		h, data, err := r.Next()
 		if errors.Is(err, ErrBatchFull) {
@@ -93,12 +97,19 @@ func fuzzRead(t *testing.T, input []byte, prec int, src io.Reader, chunk, batch 
 			inBatch = 0
 			continue
 		}
-		if err != nil {
-			if err != io.EOF && err.Error() == "" {
-				t.Fatal("empty error text")
-			}
+		if err == io.EOF {
 			fmt.Fprintf(&out, "end: %v\n", err)
 			return out.String()
+		}
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error text")
+			}
+			fmt.Fprintf(&out, "error: %v\n", err)
+			if errs++; errs > maxErrs {
+				t.Fatalf("more than %d errors from %d bytes: reading makes no progress", maxErrs, len(input))
+			}
+			continue
 		}
 		if uint32(len(data)) != h.Caplen {
 			t.Fatalf("len(data) %d != caplen %d", len(data), h.Caplen)

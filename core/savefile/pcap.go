@@ -132,6 +132,7 @@ func (f *pcapFormat) read(r *Reader, h *Header) ([]byte, error) {
 		if n == 0 {
 			return nil, errEOF
 		}
+		r.consumeAll()
 		return nil, fmt.Errorf("truncated dump file; tried to read %d header bytes, only got %d", f.hdrLen, n)
 	}
 	rec := r.buf[r.pos : r.pos+f.hdrLen]
@@ -163,6 +164,8 @@ func (f *pcapFormat) read(r *Reader, h *Header) ([]byte, error) {
 		h.Caplen, h.Len = h.Len, h.Caplen
 	}
 	if h.Caplen > f.maxSnap {
+		// libpcap has read the record header and nothing more.
+		r.pos += f.hdrLen
 		if h.Caplen > uint32(r.snapshot) {
 			return nil, fmt.Errorf("invalid packet capture length %d, bigger than snaplen of %d", h.Caplen, r.snapshot)
 		}
@@ -176,6 +179,7 @@ func (f *pcapFormat) read(r *Reader, h *Header) ([]byte, error) {
 		return nil, err
 	}
 	if n < need {
+		r.consumeAll()
 		return nil, fmt.Errorf("truncated dump file; tried to read %d captured bytes, only got %d", h.Caplen, n-f.hdrLen)
 	}
 	data := r.buf[r.pos+f.hdrLen : r.pos+need : r.pos+need]
@@ -195,6 +199,7 @@ func (f *pcapFormat) nextTrimmed(r *Reader, h *Header) ([]byte, error) {
 		return nil, err
 	}
 	if n < need {
+		r.consumeAll()
 		return nil, fmt.Errorf("truncated dump file; tried to read %d captured bytes, only got %d", snap, n-f.hdrLen)
 	}
 	data := r.buf[r.pos+f.hdrLen : r.pos+need : r.pos+need]

@@ -149,7 +149,8 @@ func tooShort(typ uint32) error {
 }
 
 // readBlock makes the next whole block available at buf[pos:] without
-// consuming it. It returns errEOF at a clean end of file.
+// consuming it. It returns errEOF at a clean end of file. When the block is
+// bad it consumes what libpcap's read_block has read before failing.
 func (f *pcapngFormat) readBlock(r *Reader) (block, error) {
 	n, err := r.ensure(8)
 	if err != nil {
@@ -159,11 +160,16 @@ func (f *pcapngFormat) readBlock(r *Reader) (block, error) {
 		if n == 0 {
 			return block{}, errEOF
 		}
+		r.consumeAll()
 		return block{}, fmt.Errorf("truncated pcapng dump file; tried to read 8 bytes, only got %d", n)
 	}
 	bo := r.bo
 	typ := bo.Uint32(r.buf[r.pos:])
 	total := bo.Uint32(r.buf[r.pos+4:])
+	if total < blockOverhead || total%4 != 0 || total > f.maxBlock {
+		// libpcap has read the block header and nothing more.
+		r.pos += 8
+	}
 	if total < blockOverhead {
 		return block{}, fmt.Errorf("block in pcapng dump file has a length of %d < %d", total, blockOverhead)
 	}
@@ -178,10 +184,12 @@ func (f *pcapngFormat) readBlock(r *Reader) (block, error) {
 		return block{}, err
 	}
 	if n < length {
+		r.consumeAll()
 		return block{}, fmt.Errorf("truncated pcapng dump file; tried to read %d bytes, only got %d", length-8, n-8)
 	}
 	b := r.buf[r.pos : r.pos+length : r.pos+length]
 	if bo.Uint32(b[length-4:]) != total {
+		r.pos += length
 		return block{}, fmt.Errorf("block total length in header and trailer don't match")
 	}
 	return block{typ: typ, length: length, body: b[8 : length-4]}, nil
@@ -192,6 +200,7 @@ func (f *pcapngFormat) readBlock(r *Reader) (block, error) {
 func (f *pcapngFormat) addInterface(r *Reader, opts []byte) error {
 	res, off, binaryRes, err := idbOptions(r.bo, opts)
 	if err != nil {
+		f.addBrokenInterface()
 		return err
 	}
 	ifc := ngIface{tsresol: res, tsoffset: off}
@@ -209,6 +218,28 @@ func (f *pcapngFormat) addInterface(r *Reader, opts []byte) error {
 	}
 	f.ifaces = append(f.ifaces, ifc)
 	return nil
+}
+
+// addBrokenInterface counts an interface whose options were bad: libpcap
+// counts the interface before reading its options and leaves its time stamp
+// settings as they were in its table (what an earlier section left there,
+// or uninitialised memory), so a later packet on it is read with them. Here
+// a slot never used before gets libpcap's defaults instead, so that no
+// division by zero is possible.
+func (f *pcapngFormat) addBrokenInterface() {
+	n := len(f.ifaces)
+	if n < cap(f.ifaces) && f.ifaces[:n+1][n].tsresol != 0 {
+		f.ifaces = f.ifaces[:n+1]
+		return
+	}
+	ifc := ngIface{tsresol: resolMicro}
+	switch {
+	case f.userRes == resolMicro:
+		ifc.scale = ngPass
+	default:
+		ifc.scale, ifc.factor = ngUpDec, f.userRes/resolMicro
+	}
+	f.ifaces = append(f.ifaces, ifc)
 }
 
 // idbOptions walks an IDB's options for if_tsresol and if_tsoffset, with
@@ -281,11 +312,22 @@ func (f *pcapngFormat) next(r *Reader) (Header, []byte, error) {
 }
 
 func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
+	data, b, err := f.readPacket(r, h)
+	if err != nil && b.length != 0 {
+		// libpcap read the whole block before finding it bad.
+		r.pos += b.length
+	}
+	return data, err
+}
+
+// readPacket is read without consuming the block it fails on, which it
+// returns (zero when reading the block itself failed).
+func (f *pcapngFormat) readPacket(r *Reader, h *Header) ([]byte, block, error) {
 	bo := r.bo
 	for {
 		b, err := f.readBlock(r)
 		if err != nil {
-			return nil, err
+			return nil, block{}, err
 		}
 		body := b.body
 		var ifid uint32
@@ -293,7 +335,7 @@ func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
 		switch b.typ {
 		case btEPB, btPB:
 			if len(body) < epbFixedLen {
-				return nil, tooShort(b.typ)
+				return nil, b, tooShort(b.typ)
 			}
 			if b.typ == btEPB {
 				ifid = bo.Uint32(body)
@@ -306,7 +348,7 @@ func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
 			body = body[epbFixedLen:]
 		case btSPB:
 			if len(body) < 4 {
-				return nil, tooShort(b.typ)
+				return nil, b, tooShort(b.typ)
 			}
 			h.Len = bo.Uint32(body)
 			h.Caplen = h.Len
@@ -316,13 +358,13 @@ func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
 			body = body[4:]
 		case btIDB:
 			if err := f.nextIDB(r, body); err != nil {
-				return nil, err
+				return nil, b, err
 			}
 			r.pos += b.length
 			continue
 		case btSHB:
 			if err := f.nextSHB(r, body); err != nil {
-				return nil, err
+				return nil, b, err
 			}
 			r.pos += b.length
 			continue
@@ -330,7 +372,8 @@ func (f *pcapngFormat) read(r *Reader, h *Header) ([]byte, error) {
 			r.pos += b.length
 			continue
 		}
-		return f.packet(r, h, b, body, ifid, t)
+		data, err := f.packet(r, h, b, body, ifid, t)
+		return data, b, err
 	}
 }
 

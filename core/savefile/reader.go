@@ -52,8 +52,12 @@ type Reader struct {
 	eof bool   // src reported io.EOF
 	// handed counts packets returned since StartBatch; while it is non-zero
 	// the bytes before pos may be in use and must not move.
-	handed  int
-	err     error // sticky: returned by every Next after the first failure
+	handed int
+	// err is sticky: set by a failed read from src or by Close, it is
+	// returned by every later Next. Errors in the file's contents are not
+	// sticky: like libpcap, the next call goes on from where the failed
+	// one stopped consuming bytes.
+	err     error
 	scratch []byte
 	chunk   int // minimum free space made by makeRoom
 
@@ -129,16 +133,19 @@ func (r *Reader) StartBatch() { r.handed = 0 }
 
 // Next returns the next packet. It returns io.EOF at a clean end of file,
 // ErrBatchFull when the caller must start a new batch first, and otherwise
-// an error whose text is libpcap's. Errors other than ErrBatchFull are
-// sticky. The data slice aliases the Reader's buffer and stays valid until
-// the next StartBatch.
+// an error whose text is libpcap's. After an error in the file's contents
+// the bytes libpcap 1.10.3 would have consumed are consumed, so a further
+// call continues from the same place as pcap_next_ex does; a failure of the
+// source itself is sticky. The data slice aliases the Reader's buffer and
+// stays valid until the next StartBatch.
 func (r *Reader) Next() (Header, []byte, error) {
 	if r.err != nil {
 		return Header{}, nil, r.err
 	}
 	h, data, err := r.fmt.next(r)
 	if err != nil {
-		if err != ErrBatchFull {
+		var re readError
+		if errors.As(err, &re) {
 			r.err = err
 		}
 		return Header{}, nil, err
@@ -177,15 +184,30 @@ func (r *Reader) ensure(n int) (int, error) {
 		case err == io.EOF:
 			r.eof = true
 		case err != nil:
-			return r.end - r.pos, fmt.Errorf("error reading dump file: %v", err)
+			return r.end - r.pos, readErr(err)
 		case k == 0:
 			if empty++; empty > maxEmpty {
-				return r.end - r.pos, fmt.Errorf("error reading dump file: %v", io.ErrNoProgress)
+				return r.end - r.pos, readErr(io.ErrNoProgress)
 			}
 		}
 	}
 	return r.end - r.pos, nil
 }
+
+// readError is a failure of the source, as opposed to bad file contents.
+type readError struct{ err error }
+
+func (e readError) Error() string { return fmt.Sprintf("error reading dump file: %v", e.err) }
+
+func (e readError) Unwrap() error { return e.err }
+
+func readErr(err error) error { return readError{err} }
+
+// consumeAll consumes every buffered byte. It is used after a truncated
+// record or block: only there does ensure return fewer bytes than asked
+// without an error, at end of file, where libpcap's short read has consumed
+// the rest of the file.
+func (r *Reader) consumeAll() { r.pos = r.end }
 
 // makeRoom moves the unconsumed bytes to the start of the buffer and grows
 // it so that more of the n bytes wanted fit. Growth at most doubles the
@@ -242,10 +264,10 @@ func (r *Reader) discard(n int) (int, error) {
 		case err == io.EOF:
 			r.eof = true
 		case err != nil:
-			return k, fmt.Errorf("error reading dump file: %v", err)
+			return k, readErr(err)
 		case m == 0:
 			if empty++; empty > maxEmpty {
-				return k, fmt.Errorf("error reading dump file: %v", io.ErrNoProgress)
+				return k, readErr(io.ErrNoProgress)
 			}
 		}
 	}
