@@ -22,13 +22,10 @@ pcap_t *shim_alloc(char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
 		return NULL;
 	}
+	/* calloc gave libpcap's zero defaults (kind NONE, linktype 0); the rest: */
 	p->wakefd = -1;
 	p->selectable_fd = -1;
 	p->fd = -1;
-	p->linktype = 0;
-	p->opt_timeout = 0;
-	p->opt_buffer_size = 0;
-	p->opt_snaplen = 0;
 	p->opt_tstamp_type = -1;
 	p->opt_precision = PCAP_TSTAMP_PRECISION_MICRO;
 	return p;
@@ -46,10 +43,6 @@ pcap_t *pcap_create(const char *device, char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
 		return NULL;
 	}
-	p->kind = SHIM_KIND_NONE;
-	p->opt_snaplen = 0;
-	p->opt_timeout = 0;
-	p->opt_buffer_size = 0;
 	return p;
 }
 

@@ -60,11 +60,9 @@ struct pcap {
 	int linktype_ext;		/* whole link-type field, FCS bits (pcap_datalink_ext) */
 	int snapshot;			/* pcap_snapshot */
 	int precision;			/* PCAP_TSTAMP_PRECISION_* delivered */
-	int tstamp_type;
 	int swapped;			/* savefile byte order differs from host */
 	int version_major, version_minor;
 	FILE *rfile;			/* savefile stream, or NULL */
-	int rfile_owned;		/* we fopen'ed it: fclose on pcap_close */
 	int fd;				/* pcap_fileno */
 	int selectable_fd;		/* pcap_get_selectable_fd, -1 if none */
 	int nonblock;
@@ -74,7 +72,6 @@ struct pcap {
 	char *device;
 	int opt_snaplen, opt_promisc, opt_rfmon, opt_timeout, opt_buffer_size;
 	int opt_immediate, opt_tstamp_type, opt_precision, opt_protocol;
-	int direction;			/* pcap_direction_t */
 
 	/* --- the batch Go fills and C walks --- */
 	struct shim_pkt *batch;		/* SHIM_BATCH entries, calloc'ed */
@@ -90,9 +87,6 @@ struct pcap {
 	int dlt_count;
 	int *tstamp_list;
 	int tstamp_count;
-
-	/* Free-form slot for the source's C side (e.g. a mapped ring). */
-	void *src_priv;
 };
 
 /*

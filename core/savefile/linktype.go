@@ -9,12 +9,8 @@ const (
 	dltPFLOG             = 117
 	dltUSBLinux          = 189
 	dltUSBLinuxMmapped   = 220
-	dltDBUS              = 231
 	dltNFLOG             = 239
-	dltUSBPcap           = 249
 	dltLinuxSLL2         = 276
-	dltEBHSCR            = 279
-	maximumSnaplen       = 262144
 	linktypeMask         = 0x03FFFFFF
 	linktypeExtMask      = 0xFC000000
 	intMax               = 1<<31 - 1

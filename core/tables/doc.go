@@ -1,7 +1,7 @@
 // Package tables holds the read-only lookup tables of libpcap 1.10.3 that do
 // not depend on a capture: link-layer header type (DLT_) names and
-// descriptions, time stamp type names and descriptions, the status code
-// texts of pcap_statustostr, the mapping between the LINKTYPE_ values stored
+// descriptions, time stamp type names and descriptions, the status codes
+// (their texts live in the C front library, shim/tables.c), the mapping between the LINKTYPE_ values stored
 // in savefiles and the DLT_ values handed to callers, and the largest
 // snapshot length libpcap allows for each link-layer type.
 //

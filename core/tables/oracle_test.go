@@ -67,9 +67,6 @@ func tablesText(names []string) []string {
 			fmt.Sprintf("tstamp %d name=%s", v, orNull(TstampName(v))),
 			fmt.Sprintf("tstamp %d desc=%s", v, orNull(TstampDescription(v))))
 	}
-	for c := -20; c <= 5; c++ {
-		out = append(out, fmt.Sprintf("status %d %s", c, StatusText(c)))
-	}
 	for _, n := range names {
 		out = append(out, fmt.Sprintf("name [%s] dlt=%d tstamp=%d", n,
 			DLTFromName(n), TstampFromName(n)))

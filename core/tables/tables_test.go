@@ -150,10 +150,4 @@ func TestNames(t *testing.T) {
 	if got := TstampFromName("PCAP_TSTAMP_HOST"); got != -1 {
 		t.Errorf("TstampFromName(PCAP_TSTAMP_HOST) = %d, want -1", got)
 	}
-	if s := StatusText(0); s != "Unknown error: 0" {
-		t.Errorf("StatusText(0) = %q", s)
-	}
-	if s := StatusText(ErrorBreak); s != "Loop terminated by pcap_breakloop" {
-		t.Errorf("StatusText(-2) = %q", s)
-	}
 }

@@ -39,8 +39,6 @@ dump_tables(void)
 		printf("tstamp %d desc=%s\n", v,
 		    show(pcap_tstamp_type_val_to_description(v)));
 	}
-	for (v = -20; v <= 5; v++)
-		printf("status %d %s\n", v, show(pcap_statustostr(v)));
 	while (fgets(line, sizeof line, stdin) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
 		printf("name [%s] dlt=%d tstamp=%d\n", line,
