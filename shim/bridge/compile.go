@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/pcapshim/pcapshim/core/filter"
 	"github.com/pcapshim/pcapshim/core/tables"
 )
 
@@ -18,10 +19,9 @@ func known(dlt int) bool {
 	return ok
 }
 
-// pcapshim_go_compile compiles a filter expression into fp. The full
-// pcap-filter(7) compiler is being built in core/filter; until it lands the
-// empty expression (accept everything, as libpcap compiles it) is supported
-// and anything else is refused with a message saying so.
+// pcapshim_go_compile compiles a filter expression into fp with
+// core/filter and copies the program into malloc'ed memory the front
+// library frees with pcap_freecode.
 //
 //export pcapshim_go_compile
 func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char,
@@ -33,12 +33,6 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		}
 	}()
 	expr := C.GoString(str)
-	for _, c := range expr {
-		if c != ' ' && c != '\t' && c != '\n' {
-			setErr(errbuf, "pcapshim: filter expressions are not supported yet; run without a filter expression")
-			return C.PCAP_ERROR
-		}
-	}
 	// Like libpcap's code generator, refuse link types it has no layout
 	// for, even for the empty expression (tcpdump -w relies on the text).
 	// Types in the matching range 104..289 are accepted as opaque.
@@ -46,10 +40,23 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		setErr(errbuf, fmt.Sprintf("unknown data link type %d (min %d, max %d)", lt, 104, 289))
 		return C.PCAP_ERROR
 	}
-	ins := (*C.struct_bpf_insn)(C.calloc(1, C.size_t(unsafe.Sizeof(C.struct_bpf_insn{}))))
-	ins.code = C.BPF_RET | C.BPF_K
-	ins.k = C.bpf_u_int32(p.snapshot)
-	fp.bf_len = 1
-	fp.bf_insns = ins
+	prog, err := filter.Compile(expr, filter.Options{
+		DLT:      int(p.linktype),
+		Snaplen:  uint32(p.snapshot),
+		Netmask:  uint32(netmask),
+		Optimize: optimize != 0,
+		Live:     p.kind == C.SHIM_KIND_LIVE,
+	})
+	if err != nil {
+		setErr(errbuf, err.Error())
+		return C.PCAP_ERROR
+	}
+	size := C.size_t(unsafe.Sizeof(C.struct_bpf_insn{}))
+	ins := (*[1 << 20]C.struct_bpf_insn)(C.calloc(C.size_t(len(prog)), size))[:len(prog):len(prog)]
+	for i, in := range prog {
+		ins[i] = C.struct_bpf_insn{code: C.u_short(in.Code), jt: C.u_char(in.JT), jf: C.u_char(in.JF), k: C.bpf_u_int32(in.K)}
+	}
+	fp.bf_len = C.u_int(len(prog))
+	fp.bf_insns = &ins[0]
 	return 0
 }

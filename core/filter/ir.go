@@ -1,0 +1,181 @@
+package filter
+
+import (
+	"fmt"
+
+	"github.com/pcapshim/pcapshim/core/bpf"
+)
+
+// stmt is one instruction before linearisation. Inside a statement list a
+// jump (class JMP) may target later list nodes through jt and jf; only the
+// link-layer prologues that compute variable header lengths use that.
+type stmt struct {
+	code uint16
+	k    uint32
+	jt   *slist
+	jf   *slist
+}
+
+// slist is a singly linked list of statements: the straight-line part of
+// a block. Lists are built by appending and are shared by pointer, so a
+// statement can be the target of a jump inside the list.
+type slist struct {
+	s    stmt
+	next *slist
+}
+
+// exit is a branch edge of a block that is not yet connected: the true
+// edge (jt) when onTrue, else the false edge.
+type exit struct {
+	b      *block
+	onTrue bool
+}
+
+// block is a basic block: straight-line statements followed by one
+// conditional jump (s) with a true and a false successor, or by a return.
+//
+// During parsing a *block also stands for the whole expression built so
+// far whose most recent block it is: head is the expression's entry block,
+// and tx/fx list the edges still to be connected when the expression is
+// true or false. genAnd, genOr and genNot combine expressions by patching
+// those edges, the classic true-list/false-list scheme.
+type block struct {
+	id     int
+	stmts  *slist
+	s      stmt
+	jt, jf *block
+
+	head   *block
+	tx, fx []exit
+
+	// Fields owned by the optimiser and the emitter (opt*.go, emit.go).
+	opt blockOpt
+}
+
+// compileError is raised (by panic) from anywhere in code generation and
+// recovered by Compile; msg is the full text pcap_geterr shows.
+type compileError struct{ msg string }
+
+// fail aborts compilation with a message, as libpcap's bpf_error does.
+func (c *compiler) fail(format string, args ...any) {
+	panic(compileError{fmt.Sprintf(format, args...)})
+}
+
+// newStmt returns a one-statement list.
+func (c *compiler) newStmt(code uint16, k uint32) *slist {
+	return &slist{s: stmt{code: code, k: k}}
+}
+
+// sappend appends list s1 to the end of list s0 and returns s0 (s1 if s0
+// is nil), like libpcap's sappend.
+func sappend(s0, s1 *slist) *slist {
+	if s0 == nil {
+		return s1
+	}
+	p := s0
+	for p.next != nil {
+		p = p.next
+	}
+	p.next = s1
+	return s0
+}
+
+// newBlock returns a block ending in the jump or return code, as an
+// expression of its own: its true exit is jt and its false exit jf.
+func (c *compiler) newBlock(code uint16, k uint32) *block {
+	b := &block{id: len(c.blocks), s: stmt{code: code, k: k}}
+	b.head = b
+	b.tx = []exit{{b, true}}
+	b.fx = []exit{{b, false}}
+	c.blocks = append(c.blocks, b)
+	return b
+}
+
+// jmpBlock is newBlock for a conditional jump (BPF_JMP|op|BPF_K) comparing
+// A with k, running stmts first.
+func (c *compiler) jmpBlock(op uint16, k uint32, stmts *slist) *block {
+	b := c.newBlock(bpf.JMP|op|bpf.K, k)
+	b.stmts = stmts
+	return b
+}
+
+// retBlock returns a block that returns v.
+func (c *compiler) retBlock(v uint32) *block {
+	b := c.newBlock(bpf.RET|bpf.K, v)
+	b.tx, b.fx = nil, nil
+	return b
+}
+
+// patch connects every edge in exits to target.
+func patch(exits []exit, target *block) {
+	for _, e := range exits {
+		if e.onTrue {
+			e.b.jt = target
+		} else {
+			e.b.jf = target
+		}
+	}
+}
+
+// genAnd makes b1 stand for "b0 and b1": b0 runs first; if it is true b1
+// decides, if it is false the whole is false. Use b1 afterwards.
+func (c *compiler) genAnd(b0, b1 *block) {
+	patch(b0.tx, b1.head)
+	b1.head = b0.head
+	b1.fx = append(append([]exit(nil), b0.fx...), b1.fx...)
+}
+
+// genOr makes b1 stand for "b0 or b1": b0 runs first; if it is false b1
+// decides, if it is true the whole is true. Use b1 afterwards.
+func (c *compiler) genOr(b0, b1 *block) {
+	patch(b0.fx, b1.head)
+	b1.head = b0.head
+	b1.tx = append(append([]exit(nil), b0.tx...), b1.tx...)
+}
+
+// genNot negates the expression b in place.
+func (c *compiler) genNot(b *block) {
+	b.tx, b.fx = b.fx, b.tx
+}
+
+// genUncond returns an expression that is always true (rsense) or always
+// false: "ld #v; jeq #0" as libpcap emits it, so the optimiser folds it.
+func (c *compiler) genUncond(rsense bool) *block {
+	var v uint32 = 1
+	if rsense {
+		v = 0
+	}
+	return c.jmpBlock(bpf.JEQ, 0, c.newStmt(bpf.LD|bpf.IMM, v))
+}
+
+func (c *compiler) genTrue() *block  { return c.genUncond(true) }
+func (c *compiler) genFalse() *block { return c.genUncond(false) }
+
+// arth is an arithmetic expression under construction: statements leaving
+// its value in scratch register regno, and b, the protocol checks (if any)
+// that must hold for the loads in it to mean anything, ANDed into the
+// relation that uses it.
+type arth struct {
+	b     *block
+	s     *slist
+	regno int
+}
+
+// allocReg reserves a scratch memory cell, searching round-robin from the
+// last one handed out, and fails when all 16 are in use.
+func (c *compiler) allocReg() int {
+	for n := 0; n < bpf.MemWords; n++ {
+		if !c.regUsed[c.curReg] {
+			c.regUsed[c.curReg] = true
+			return c.curReg
+		}
+		c.curReg = (c.curReg + 1) % bpf.MemWords
+	}
+	c.fail("too many registers needed to evaluate expression")
+	return 0
+}
+
+// freeReg releases a scratch cell from allocReg.
+func (c *compiler) freeReg(n int) {
+	c.regUsed[n] = false
+}
