@@ -25,6 +25,10 @@ type Options struct {
 	// LinuxExt allows the Linux kernel's ancillary loads (SKF_AD_*), for
 	// programs the live source attaches to a socket.
 	LinuxExt bool
+	// Swapped is true when compiling against a savefile written in the
+	// other byte order: link types whose header holds a host-order value
+	// (DLT_NULL/ENC/PFLOG address family) compare it byte-swapped.
+	Swapped bool
 }
 
 // compiler is the state of one pcap_compile call.

@@ -46,6 +46,7 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		Netmask:  uint32(netmask),
 		Optimize: optimize != 0,
 		Live:     p.kind == C.SHIM_KIND_LIVE,
+		Swapped:  p.swapped != 0,
 	})
 	if err != nil {
 		setErr(errbuf, err.Error())
