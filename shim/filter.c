@@ -69,7 +69,10 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 	}
 	memcpy(copy, fp->bf_insns, size);
 	free(p->fcode.bf_insns);
+	shim_engine_free(p->engine);
 	p->fcode.bf_insns = copy;
 	p->fcode.bf_len = fp->bf_len;
+	/* NULL (bpf_filter runs instead) if it cannot be translated. */
+	p->engine = shim_engine_build(copy, fp->bf_len);
 	return 0;
 }

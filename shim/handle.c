@@ -236,6 +236,7 @@ void pcap_close(pcap_t *p)
 	if (p->wakefd >= 0)
 		close(p->wakefd);
 	free(p->fcode.bf_insns);
+	shim_engine_free(p->engine);
 	free(p->dlt_list);
 	free(p->tstamp_list);
 	free(p->device);

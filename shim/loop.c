@@ -43,6 +43,9 @@ static int take_break(pcap_t *p)
 
 static int passes(pcap_t *p, const struct shim_pkt *k)
 {
+	if (p->engine != NULL)
+		return shim_engine_run(p->engine, k->data, k->hdr.len,
+		    k->hdr.caplen) != 0;
 	return p->fcode.bf_insns == NULL ||
 	    bpf_filter(p->fcode.bf_insns, k->data, k->hdr.len, k->hdr.caplen) != 0;
 }

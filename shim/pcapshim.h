@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include <pcap/pcap.h>
+#include "engine.h"
 
 /* Descriptors per batch. Big enough to amortise the C->Go crossing (~80 ns)
  * to well under 1 ns/packet, small enough to keep latency low. */
@@ -81,6 +82,7 @@ struct pcap {
 
 	/* --- userspace filter (copy owned by the handle) --- */
 	struct bpf_program fcode;
+	struct shim_engine *engine;	/* fcode translated, or NULL */
 
 	/* --- lists handed out to the host are malloc'ed per call --- */
 	int *dlt_list;			/* live source's DLTs, or NULL */

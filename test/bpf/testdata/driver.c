@@ -553,6 +553,60 @@ static int do_filter(uint64_t seed, int count, const char *path)
 }
 
 /* ---- abort: single instructions, run in a child each ---- */
+#ifdef HAVE_ENGINE
+#include "engine.h"
+
+/* The capture loop's engine against bpf_filter, on the compiled programs
+ * and on random validated ones: every verdict must be equal. */
+static int do_engine(uint64_t seed, int count, const char *path)
+{
+	static struct pkt pk[NPKTS];
+	struct bpf_insn f[64];
+	long compared = 0, bad = 0;
+	int i, j, built = 0, tried = 0;
+
+	rng_seed(seed);
+	for (j = 0; j < NPKTS; j++)
+		gen_packet(&pk[j], 200);
+	read_progs(path);
+	for (i = 0; i < nprogs + count; i++) {
+		const struct bpf_insn *code = f;
+		u_int len;
+		struct shim_engine *e;
+
+		if (i < nprogs) {
+			code = progs[i].bf_insns;
+			len = progs[i].bf_len;
+		} else {
+			len = 2 + below(below(4) ? 20 : 60);
+			gen_runnable(f, len);
+			if (!bpf_validate(f, (int)len))
+				continue;
+		}
+		tried++;
+		e = shim_engine_build(code, len);
+		if (e == NULL)
+			continue;
+		built++;
+		for (j = 0; j < NPKTS; j++) {
+			u_int want = bpf_filter(code, pk[j].data,
+			    pk[j].wirelen, pk[j].caplen);
+			u_int got = shim_engine_run(e, pk[j].data,
+			    pk[j].wirelen, pk[j].caplen);
+
+			compared++;
+			if (want != got && bad++ < 10)
+				printf("mismatch prog %d packet %d: bpf_filter %u engine %u\n",
+				    i, j, want, got);
+		}
+		shim_engine_free(e);
+	}
+	printf("engine tried=%d built=%d compared=%ld mismatches=%ld\n",
+	    tried, built, compared, bad);
+	return 0;
+}
+#endif
+
 static int do_abort(void)
 {
 	/* Every low-byte code, the same with bit 8 set, and a few more: bits
@@ -598,7 +652,7 @@ static int do_abort(void)
 }
 
 /* ---- bench ---- */
-static int do_bench(const char *path, int idx, long n)
+static int do_bench(const char *path, int idx, long n, int use_engine)
 {
 	enum { POOL = 4096 };
 	static struct pkt pool[POOL];
@@ -614,6 +668,19 @@ static int do_bench(const char *path, int idx, long n)
 		return 2;
 	}
 	f = progs[idx].bf_insns;
+#ifdef HAVE_ENGINE
+	struct shim_engine *eng = use_engine ?
+	    shim_engine_build(f, progs[idx].bf_len) : NULL;
+	if (use_engine && eng == NULL) {
+		fprintf(stderr, "program %d not translated\n", idx);
+		return 2;
+	}
+#else
+	if (use_engine) {
+		fprintf(stderr, "no engine in this build\n");
+		return 2;
+	}
+#endif
 	/* A third TCP to port 80, a third UDP from port 53, a third whatever
 	 * gen_packet makes; captured lengths 64..200. */
 	rng_seed(42);
@@ -640,6 +707,12 @@ static int do_bench(const char *path, int idx, long n)
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 		for (i = 0; i < n; i++) {
 			const struct pkt *p = &pool[i & (POOL - 1)];
+#ifdef HAVE_ENGINE
+			if (eng != NULL)
+				matched += shim_engine_run(eng, p->data,
+				    p->wirelen, p->caplen) != 0;
+			else
+#endif
 			matched += bpf_filter(f, p->data, p->wirelen,
 			    p->caplen) != 0;
 		}
@@ -669,7 +742,13 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "abort") == 0)
 		return do_abort();
 	if (strcmp(mode, "bench") == 0 && argc == 5)
-		return do_bench(argv[2], atoi(argv[3]), atol(argv[4]));
+		return do_bench(argv[2], atoi(argv[3]), atol(argv[4]), 0);
+	if (strcmp(mode, "bench-engine") == 0 && argc == 5)
+		return do_bench(argv[2], atoi(argv[3]), atol(argv[4]), 1);
+#ifdef HAVE_ENGINE
+	if (strcmp(mode, "engine") == 0 && argc == 5)
+		return do_engine(strtoull(argv[2], NULL, 0), atoi(argv[3]), argv[4]);
+#endif
 #ifdef HAVE_PCAP_COMPILE
 	if (strcmp(mode, "compile") == 0 && argc == 3)
 		return do_compile(argv[2]);
