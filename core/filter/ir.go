@@ -47,6 +47,10 @@ type block struct {
 
 	head   *block
 	tx, fx []exit
+	// konst is what the expression is known to be whatever the packet:
+	// 1 always true, -1 always false, 0 depends. genAnd and genOr fold
+	// such operands away, as libpcap master does even unoptimised.
+	konst int8
 
 	// Fields owned by the optimiser and the emitter (opt*.go, emit.go).
 	opt blockOpt
@@ -117,17 +121,49 @@ func patch(exits []exit, target *block) {
 	}
 }
 
+// become makes the expression handle b stand for the expression e.
+func (b *block) become(e *block) {
+	b.head, b.tx, b.fx, b.konst = e.head, e.tx, e.fx, e.konst
+}
+
 // genAnd makes b1 stand for "b0 and b1": b0 runs first; if it is true b1
-// decides, if it is false the whole is false. Use b1 afterwards.
+// decides, if it is false the whole is false. Use b1 afterwards. An
+// operand known to be true is dropped; one known to be false is the
+// result (the other side's tests cannot change it).
 func (c *compiler) genAnd(b0, b1 *block) {
+	switch {
+	case b0.konst < 0:
+		b1.become(b0)
+		return
+	case b0.konst > 0:
+		return
+	case b1.konst > 0:
+		b1.become(b0)
+		return
+	case b1.konst < 0:
+		return
+	}
 	patch(b0.tx, b1.head)
 	b1.head = b0.head
 	b1.fx = append(append([]exit(nil), b0.fx...), b1.fx...)
 }
 
 // genOr makes b1 stand for "b0 or b1": b0 runs first; if it is false b1
-// decides, if it is true the whole is true. Use b1 afterwards.
+// decides, if it is true the whole is true. Use b1 afterwards. Constant
+// operands fold as in genAnd, with true and false exchanged.
 func (c *compiler) genOr(b0, b1 *block) {
+	switch {
+	case b0.konst > 0:
+		b1.become(b0)
+		return
+	case b0.konst < 0:
+		return
+	case b1.konst < 0:
+		b1.become(b0)
+		return
+	case b1.konst > 0:
+		return
+	}
 	patch(b0.fx, b1.head)
 	b1.head = b0.head
 	b1.tx = append(append([]exit(nil), b0.tx...), b1.tx...)
@@ -136,16 +172,21 @@ func (c *compiler) genOr(b0, b1 *block) {
 // genNot negates the expression b in place.
 func (c *compiler) genNot(b *block) {
 	b.tx, b.fx = b.fx, b.tx
+	b.konst = -b.konst
 }
 
 // genUncond returns an expression that is always true (rsense) or always
 // false: "ld #v; jeq #0" as libpcap emits it, so the optimiser folds it.
 func (c *compiler) genUncond(rsense bool) *block {
 	var v uint32 = 1
+	b := c.jmpBlock(bpf.JEQ, 0, nil)
+	b.konst = -1
 	if rsense {
 		v = 0
+		b.konst = 1
 	}
-	return c.jmpBlock(bpf.JEQ, 0, c.newStmt(bpf.LD|bpf.IMM, v))
+	b.stmts = c.newStmt(bpf.LD|bpf.IMM, v)
+	return b
 }
 
 func (c *compiler) genTrue() *block  { return c.genUncond(true) }

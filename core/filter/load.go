@@ -85,14 +85,14 @@ func (c *compiler) loadXIPHdrLen() *slist {
 }
 
 // genNcmp compares (field & mask) with v using jump op; reverse negates
-// the result for JGT and JGE (giving <= and <), and is ignored for others.
+// the result (giving <=, < and !=), as libpcap master does for every op.
 func (c *compiler) genNcmp(rel offrel, offset uint32, size uint16, mask uint32, op uint16, reverse bool, v uint32) *block {
 	s := c.loadA(rel, offset, size)
 	if mask != 0xffffffff {
 		s = sappend(s, c.newStmt(bpf.ALU|bpf.AND|bpf.K, mask))
 	}
 	b := c.jmpBlock(op, v, s)
-	if reverse && (op == bpf.JGT || op == bpf.JGE) {
+	if reverse {
 		c.genNot(b)
 	}
 	return b
@@ -118,8 +118,15 @@ func (c *compiler) genCmpLe(rel offrel, offset uint32, size uint16, v uint32) *b
 	return c.genNcmp(rel, offset, size, 0xffffffff, bpf.JGT, true, v)
 }
 
-// genMcmp is (field & mask) == v.
+// genMcmp is (field & mask) == v. With mask 0 the field does not matter:
+// the result is the constant v == 0, as in libpcap master.
 func (c *compiler) genMcmp(rel offrel, offset uint32, size uint16, v, mask uint32) *block {
+	if mask == 0 {
+		if v == 0 {
+			return c.genTrue()
+		}
+		return c.genFalse()
+	}
 	return c.genNcmp(rel, offset, size, mask, bpf.JEQ, false, v)
 }
 

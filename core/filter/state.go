@@ -29,6 +29,10 @@ type Options struct {
 	// other byte order: link types whose header holds a host-order value
 	// (DLT_NULL/ENC/PFLOG address family) compare it byte-swapped.
 	Swapped bool
+	// Savefile is true when compiling against a savefile (pcap_open_offline
+	// handle): DLT_NULL/LOOP/ENC/PFLOG then test every byte order and
+	// every platform's AF_INET6 value, not only this host's.
+	Savefile bool
 }
 
 // compiler is the state of one pcap_compile call.
@@ -74,4 +78,12 @@ type compiler struct {
 	offLi, offLiHsl, offSio, offOpc, offDpc, offSls uint32
 	// FDDI padding before the frame control byte.
 	fddipad uint32
+
+	// isVlanVloffset is set (by "vlan" with Linux VLAN extensions) when
+	// the link payload and type offsets have a variable part that the
+	// prologue must initialise to 0 (link*.go reads it).
+	isVlanVloffset bool
+	// ppiCheck is the per-packet DLT check genPPIDLTCheck returned, so
+	// that insertComputeVloffsets puts the prologue after it (link*.go).
+	ppiCheck *block
 }

@@ -171,6 +171,7 @@ func (r *vecRun) accept(cases []*vectors.Case, fails *vectors.Failures) string {
 			Netmask:  mask,
 			Optimize: c.Optimize != 0,
 			Swapped:  c.Offline == "swapped",
+			Savefile: c.Offline != "",
 		})
 		switch {
 		case crash != "":
@@ -300,6 +301,7 @@ func (r *vecRun) apply(cases []*vectors.Case, fails *vectors.Failures) string {
 			Netmask:  mask,
 			Optimize: c.Optimize != 0,
 			Swapped:  sf.Swapped(),
+			Savefile: true,
 		})
 		if crash != "" {
 			r.crashed(c, crash, fails)

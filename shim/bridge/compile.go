@@ -11,13 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/pcapshim/pcapshim/core/filter"
-	"github.com/pcapshim/pcapshim/core/tables"
 )
-
-func known(dlt int) bool {
-	_, ok := tables.DLTName(dlt)
-	return ok
-}
 
 // pcapshim_go_compile compiles a filter expression into fp with
 // core/filter and copies the program into malloc'ed memory the front
@@ -33,13 +27,6 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		}
 	}()
 	expr := C.GoString(str)
-	// Like libpcap's code generator, refuse link types it has no layout
-	// for, even for the empty expression (tcpdump -w relies on the text).
-	// Types in the matching range 104..289 are accepted as opaque.
-	if lt := int(p.linktype); (lt < 104 || lt > 289) && !known(lt) {
-		setErr(errbuf, fmt.Sprintf("unknown data link type %d (min %d, max %d)", lt, 104, 289))
-		return C.PCAP_ERROR
-	}
 	prog, err := filter.Compile(expr, filter.Options{
 		DLT:      int(p.linktype),
 		Snaplen:  uint32(p.snapshot),
@@ -47,6 +34,7 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		Optimize: optimize != 0,
 		Live:     p.kind == C.SHIM_KIND_LIVE,
 		Swapped:  p.swapped != 0,
+		Savefile: p.kind == C.SHIM_KIND_OFFLINE,
 	})
 	if err != nil {
 		setErr(errbuf, err.Error())
