@@ -143,6 +143,9 @@ func (c *compiler) genMac8Host(mac8 uint32, dir int, context string) *block {
 		}
 		return dst
 	}
+	if dir >= qAddr1 && dir <= qTA {
+		c.fail("'%s' is valid for 802.11 syntax only", dirNames[dir])
+	}
 	c.fail("'%s' is not a valid qualifier for '%s'", dirNames[dir], context)
 	return nil
 }

@@ -384,7 +384,8 @@ func (c *compiler) genMplsLinktype(ll uint32) *block {
 	default:
 		c.fail("unsupported protocol over mpls")
 	}
-	b0 := c.genMcmp(orLinkpl, ^uint32(1), bpf.B, 0x01, 0x01)
+	// The bottom-of-stack bit of the last label: one jset, as master.
+	b0 := c.jmpBlock(bpf.JSET, 0x01, c.loadA(orLinkpl, ^uint32(1), bpf.B))
 	b1 := c.genMcmp(orLinkpl, 0, bpf.B, version, 0xf0)
 	c.genAnd(b0, b1)
 	return b1

@@ -103,7 +103,9 @@ func (c *compiler) wlanHeaderLenPrologue(l *stmtList, prefix bool, next *slist) 
 	l.add(bpf.ALU|bpf.ADD|bpf.K, 2)
 	l.add(bpf.ST, reg)
 
-	if c.outermostLinktype != dltIEEE802_11_RADIO {
+	// Master looks at the current link type: after geneve/vxlan it is
+	// Ethernet and the radiotap padding code is left out.
+	if c.linktype != dltIEEE802_11_RADIO {
 		isQoS.s.jf = next
 		return
 	}
