@@ -1,0 +1,3 @@
+module pcapshim.test/other
+
+go 1.24
