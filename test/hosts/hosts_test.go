@@ -176,22 +176,8 @@ func TestStackAbuse(t *testing.T) {
 			}
 		}
 	})
-	t.Run("nosigfix", func(t *testing.T) {
-		// Without the mitigations the hazard may show.
-		crashes := 0
-		for i := 0; i < 5; i++ {
-			crashed, r := runStress(t, host, file, 2, 0, []string{"PCAPSHIM_NO_SIGFIX=1"})
-			if crashed {
-				crashes++
-				t.Logf("run %d crashed as expected: %s", i, crashSummary(r))
-			}
-		}
-		// Observed, not asserted: with the mitigations off the crash
-		// shows in some runs only (0-3 of 5 here), too rarely to
-		// assert without flaking. A deterministic detector is an open
-		// item (see the issue note).
-		t.Logf("PCAPSHIM_NO_SIGFIX=1: %d/5 runs crashed", crashes)
-	})
+	// The hazard itself (mitigations off) is shown deterministically by
+	// TestStackDetector/nosigfix.
 }
 
 // TestSignalSafeAPI is §2: pcap_breakloop/pcap_stats/pcap_geterr from a
