@@ -76,6 +76,7 @@ FUZZTIME ?= 20s
 test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPcap$$' -fuzztime $(FUZZTIME) ./core/savefile
 	$(GO) test -run '^$$' -fuzz '^FuzzPcapng$$' -fuzztime $(FUZZTIME) ./core/savefile
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./core/filter
 
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
