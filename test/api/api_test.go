@@ -342,10 +342,9 @@ func TestCompile(t *testing.T) {
 	}
 }
 
-// TestFilterExpressionsNeedCompiler: non-empty filter expressions. This
-// test needs the filter-expression compiler; until it is in the library this
-// is the one expected failure of the package.
-func TestFilterExpressionsNeedCompiler(t *testing.T) {
+// TestFilterExpressions: non-empty filter expressions on dead and offline
+// handles, compared by the verdicts their programs give.
+func TestFilterExpressions(t *testing.T) {
 	bin := build(t, "filter")
 	compare(t, bin, nil, dirArg, corpus(t, pimFile))
 }

@@ -9,8 +9,9 @@
 // and against ours (LD_LIBRARY_PATH=<repo root>), and require identical
 // stdout, stderr and exit status, printing a line diff otherwise.
 //
-// Two programs are special: filter.c needs the filter-expression compiler
-// (TestFilterExpressionsNeedCompiler), and remote.c calls the remote-capture
+// Two programs are special: filter.c compares what compiled programs
+// accept rather than their code (TestFilterExpressions: the compiler
+// follows libpcap master), and remote.c calls the remote-capture
 // entry points that Debian's libpcap does not export, so it is linked
 // against our library only and its output is checked against the documented
 // "no remote support" behaviour (TestRemoteOursOnly).
