@@ -11,7 +11,7 @@ import (
 )
 
 // workers is how many capture files are processed at once.
-const workers = 2
+const workers = 4
 
 // minBroadRun is the number of comparisons above which a run counts as broad
 // enough to check that the oracle produced output most of the time.
@@ -22,6 +22,13 @@ type stats struct {
 	mu                         sync.Mutex
 	files, compared, different int
 	productive                 int // comparisons where the system tcpdump produced output
+	master                     int // filter differences due to libpcap master's changes
+}
+
+func (s *stats) addMaster() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.master++
 }
 
 func (s *stats) add(files, compared, different, productive int) {
