@@ -127,7 +127,15 @@ static u_int engine_exec(const struct shim_engine *prog, const u_char *p,
 	pc = prog->op;
 #define GO(to) do { pc = (to); k = pc->k; goto *pc->h; } while (0)
 #define NEXT() GO(pc->jt)
-#define JUMP(cond) GO((cond) ? pc->jt : pc->jf)
+/* Each arm of a conditional jump dispatches on its own: a predicted
+ * branch lets the CPU fetch the next handler before the packet byte the
+ * condition depends on arrives (a conditional move would make it wait),
+ * and each arm's indirect jump gets its own prediction. */
+#define JUMP(cond) do { \
+		if (cond) \
+			GO(pc->jt); \
+		GO(pc->jf); \
+	} while (0)
 	GO(pc);
 
 ret_k:	return k;

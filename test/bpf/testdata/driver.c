@@ -128,6 +128,10 @@ static const char *const exprs[] = {
 	"ether proto 0x0806 or ether proto 0x8035",
 	"tcp port 80 or udp port 53!", "ip[2:2] - 20 > 0 and ip[3] ^ 5 = 1!",
 	"ip6 protochain 6!",
+	/* the benchmark's long program */
+	"(tcp port 80 or tcp port 443 or udp port 53 or tcp port 22 or "
+	"tcp port 25 or udp port 123 or tcp portrange 8000-8100) and "
+	"not host 10.1.2.3 and not net 192.168.0.0/16",
 };
 
 static int do_compile(const char *out)
