@@ -154,6 +154,8 @@ static void load(void)
 	be.tstamp_description = sym(h, "pcapshim_go_tstamp_description");
 	be.tstamp_from_name = sym(h, "pcapshim_go_tstamp_from_name");
 	be.dlt_to_linktype = sym(h, "pcapshim_go_dlt_to_linktype");
+	be.open_live = sym(h, "pcapshim_go_open_live");
+	be.live_filter = sym(h, "pcapshim_go_live_filter");
 	if (be_err[0] != '\0')
 		return;
 	be_pid = getpid();

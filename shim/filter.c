@@ -74,5 +74,23 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 	p->fcode.bf_len = fp->bf_len;
 	/* NULL (bpf_filter runs instead) if it cannot be translated. */
 	p->engine = shim_engine_build(copy, fp->bf_len);
+	if (p->kind == SHIM_KIND_LIVE) {
+		/*
+		 * Hook for the kernel filter (SO_ATTACH_FILTER with the
+		 * compiler's Linux variant). For now the backend leaves it to
+		 * the userspace copy above, which the C loop always runs.
+		 */
+		const struct shim_backend *be = shim_be(p->errbuf);
+		sigset_t old;
+		int rc;
+
+		if (be == NULL)
+			return PCAP_ERROR;
+		shim_enter_go(&old);
+		rc = be->live_filter(p);
+		shim_leave_go(&old);
+		if (rc < 0)
+			return PCAP_ERROR;
+	}
 	return 0;
 }

@@ -12,5 +12,7 @@ int shim_refill(pcap_t *p);		/* loop.c: > 0 packets ready, else SHIM_FILL_* */
 
 int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
 int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data);
+int shim_live_wait(pcap_t *p);		/* live.c: 1 ready, 0 would block, < 0 error/break */
+int shim_live_stats(pcap_t *p, struct pcap_stat *ps);	/* live.c, async-signal-safe */
 
 #endif

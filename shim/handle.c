@@ -28,6 +28,7 @@ pcap_t *shim_alloc(char *errbuf)
 	p->fd = -1;
 	p->opt_tstamp_type = -1;
 	p->opt_precision = PCAP_TSTAMP_PRECISION_MICRO;
+	p->ifdrop_base = -1;
 	return p;
 }
 
@@ -262,7 +263,11 @@ char *pcap_geterr(pcap_t *p) { return p->errbuf; }
 
 const struct timeval *pcap_get_required_select_timeout(pcap_t *p)
 {
-	(void)p;
+	/* Live, device down: no event says it went away, so poll every 1 ms. */
+	static const struct timeval netdown_timeout = { 0, 1000 };
+
+	if (p->kind == SHIM_KIND_LIVE && p->netdown)
+		return &netdown_timeout;
 	return NULL;
 }
 

@@ -1,16 +1,21 @@
 /*
- * live.c: the calls that concern live devices. The AF_PACKET source is the
- * next piece of work; until then activation fails with a clear message
- * (never a crash, never a silent success), and the calls that make sense on
- * any handle behave as libpcap's do on savefiles and dead handles.
+ * live.c: live capture in the front library. The Go backend (core/live)
+ * opens the AF_PACKET socket and its TPACKET_V3 ring and harvests retired
+ * blocks without ever blocking; everything that waits or that a host may
+ * call from a signal handler is here: the poll on the socket and the
+ * breakloop eventfd, statistics, injection, non-blocking mode, direction.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,30 +23,239 @@
 #include "pcapshim.h"
 #include "front.h"
 
+/* rx_missed_errors + rx_fifo_errors of dev from sysfs (missing files count
+ * 0): libpcap's interface drops. Async-signal-safe (open/read/close only). */
+static long long if_drops(const char *dev)
+{
+	static const char *const names[] = { "rx_missed_errors", "rx_fifo_errors" };
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[128], buf[32];
+		size_t dl = strlen(dev), nl = strlen(names[i]);
+		long long v = 0;
+		ssize_t n, j;
+		int fd;
+
+		if (15 + dl + 12 + nl + 1 > sizeof path)
+			return 0;
+		memcpy(path, "/sys/class/net/", 15);
+		memcpy(path + 15, dev, dl);
+		memcpy(path + 15 + dl, "/statistics/", 12);
+		memcpy(path + 27 + dl, names[i], nl + 1);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		for (j = 0; j < n && buf[j] >= '0' && buf[j] <= '9'; j++)
+			v = v * 10 + (buf[j] - '0');
+		sum += v;
+	}
+	return sum;
+}
+
 int shim_activate_live(pcap_t *p)
 {
-	if (strcmp(p->device, "any") != 0 && if_nametoindex(p->device) == 0) {
-		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "No such device exists");
-		return PCAP_ERROR_NO_SUCH_DEVICE;
+	const struct shim_backend *be;
+	sigset_t old;
+	int rc;
+
+	if ((be = shim_be(p->errbuf)) == NULL)
+		return PCAP_ERROR;
+	/* The eventfd pcap_breakloop writes to wake a reader blocked in poll.
+	 * Created before the socket, as libpcap does, so fd numbers match. */
+	p->wakefd = eventfd(0, EFD_NONBLOCK);
+	if (p->wakefd < 0) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "can't create eventfd: %s",
+		    strerror(errno));
+		return PCAP_ERROR;
 	}
-	snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
-	    "pcapshim: live capture on %s is not available in this build yet; read capture files with -r",
-	    p->device);
+	p->errbuf[0] = '\0';
+	shim_enter_go(&old);
+	rc = be->open_live(p, p->errbuf);
+	shim_leave_go(&old);
+	if (rc < 0) {
+		close(p->wakefd);
+		p->wakefd = -1;
+	} else {
+		p->kind = SHIM_KIND_LIVE;
+		p->ifdrop_base = -1;
+		if (p->opt_promisc && !p->cooked)
+			p->ifdrop_base = if_drops(p->device);
+	}
+	/* As pcap_activate: a status without text gets the status's text. */
+	if (rc != 0 && p->errbuf[0] == '\0')
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "%s", pcap_statustostr(rc));
+	return rc;
+}
+
+/* Empties the breakloop eventfd (non-blocking). */
+static void drain_wake(pcap_t *p)
+{
+	uint64_t v;
+	ssize_t r = -1;
+
+	if (p->wakefd >= 0)
+		r = read(p->wakefd, &v, sizeof v);	/* EAGAIN if empty: fine */
+	(void)r;
+}
+
+/* 1 if the device we capture on no longer exists. */
+static int device_gone(pcap_t *p)
+{
+	struct ifreq ifr;
+
+	if (strcmp(p->device, "any") == 0)
+		return 0;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", p->device);
+	return ioctl(p->fd, SIOCGIFINDEX, &ifr) < 0 &&
+	    (errno == ENODEV || errno == ENXIO);
+}
+
+/* 1 if the device is administratively up again. */
+static int device_up(pcap_t *p)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", p->device);
+	return ioctl(p->fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+}
+
+static int live_error(pcap_t *p, const char *text)
+{
+	snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "%s", text);
 	return PCAP_ERROR;
 }
 
-int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+/*
+ * Waits, in C and with the host's signal mask, until the ring may have a
+ * retired block: 1. Returns 0 when it would block in non-blocking mode, and
+ * PCAP_ERROR_BREAK (consuming the flag) after pcap_breakloop. As libpcap on
+ * kernels >= 3.19, poll waits without a timeout: the ring's block-retire
+ * timer (the pcap timeout) is what wakes it when packets are pending.
+ */
+int shim_live_wait(pcap_t *p)
 {
-	(void)cnt, (void)cb, (void)user;
-	snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "pcapshim: no live source");
-	return PCAP_ERROR;
+	struct pollfd pfd[2];
+	int nfd = 1;
+
+	pfd[0].fd = p->fd;
+	pfd[0].events = POLLIN;
+	if (p->wakefd >= 0 && !p->nonblock) {
+		pfd[1].fd = p->wakefd;
+		pfd[1].events = POLLIN;
+		nfd = 2;
+	}
+	for (;;) {
+		/* While the device is down, look every 1 ms whether it went
+		 * away (no event comes for that) or came back up. */
+		int timeout = p->nonblock ? 0 : p->netdown ? 1 : -1;
+		int r;
+
+		/*
+		 * pcap_breakloop stores the flag, then writes the eventfd: a
+		 * break that lands after this check makes poll return.
+		 */
+		if (__atomic_load_n(&p->break_loop, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&p->break_loop, 0, __ATOMIC_RELAXED);
+			drain_wake(p);
+			return PCAP_ERROR_BREAK;
+		}
+		pfd[0].revents = 0;
+		pfd[1].revents = 0;
+		r = poll(pfd, (nfds_t)nfd, timeout);
+		if (r < 0) {
+			if (errno == EINTR)	/* a host signal: re-check the flag */
+				continue;
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "can't poll on packet socket: %s", strerror(errno));
+			return PCAP_ERROR;
+		}
+		if (nfd == 2 && pfd[1].revents != 0) {
+			drain_wake(p);
+			continue;	/* the check above reports the break */
+		}
+		if (r == 0) {
+			if (p->netdown) {
+				if (device_gone(p))
+					return live_error(p, "The interface disappeared");
+				if (device_up(p))
+					p->netdown = 0;
+			}
+			if (p->nonblock)
+				return 0;
+			continue;
+		}
+		if (pfd[0].revents & POLLNVAL)
+			return live_error(p, "Invalid polling request on packet socket");
+		if (pfd[0].revents & POLLHUP)
+			return live_error(p, "Hangup on packet socket");
+		if (pfd[0].revents & POLLERR) {
+			int err = 0;
+			socklen_t len = sizeof err;
+
+			if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+				snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+				    "getsockopt (SO_ERROR): %s", strerror(errno));
+				return PCAP_ERROR;
+			}
+			if (err == ENETDOWN || err == ENXIO) {
+				/* Down or deleted: deleted ends the capture,
+				 * down is waited out (libpcap does the same). */
+				if (device_gone(p))
+					return live_error(p, "The interface disappeared");
+				p->netdown = 1;
+				continue;
+			}
+			if (err != 0) {
+				snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+				    "Error condition on packet socket: %s", strerror(err));
+				return PCAP_ERROR;
+			}
+		}
+		if (pfd[0].revents & POLLIN) {
+			p->netdown = 0;
+			return 1;
+		}
+	}
 }
 
-int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
+/*
+ * pcap_stats on a live handle. Async-signal-safe (tcpdump calls it from
+ * SIGUSR1): syscalls and atomics only. PACKET_STATISTICS resets on read, so
+ * totals accumulate here in 64 bits; the host sees them truncated to u_int
+ * as with libpcap. ps_recv is tp_packets (the kernel counts drops in it),
+ * ps_drop tp_drops, ps_ifdrop growth of the sysfs drop counters in
+ * promiscuous mode.
+ */
+int shim_live_stats(pcap_t *p, struct pcap_stat *ps)
 {
-	(void)h, (void)data;
-	snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "pcapshim: no live source");
-	return PCAP_ERROR;
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof st;
+
+	if (__atomic_load_n(&p->ifdrop_base, __ATOMIC_RELAXED) >= 0) {
+		long long now = if_drops(p->device);
+		long long before = __atomic_exchange_n(&p->ifdrop_base, now,
+		    __ATOMIC_RELAXED);
+
+		__atomic_add_fetch(&p->st_ifdrop, (uint64_t)(now - before),
+		    __ATOMIC_RELAXED);
+	}
+	memset(&st, 0, sizeof st);
+	if (getsockopt(p->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "failed to get statistics from socket: %s", strerror(errno));
+		return PCAP_ERROR;
+	}
+	ps->ps_recv = (u_int)__atomic_add_fetch(&p->st_recv, st.tp_packets,
+	    __ATOMIC_RELAXED);
+	ps->ps_drop = (u_int)__atomic_add_fetch(&p->st_drop, st.tp_drops,
+	    __ATOMIC_RELAXED);
+	ps->ps_ifdrop = (u_int)__atomic_load_n(&p->st_ifdrop, __ATOMIC_RELAXED);
+	return 0;
 }
 
 /* Text for an operation a savefile or dead handle cannot do. */
@@ -56,7 +270,23 @@ static int cannot(pcap_t *p, const char *savefile_text, const char *dead_text)
 
 int pcap_inject(pcap_t *p, const void *buf, size_t size)
 {
-	(void)buf, (void)size;
+	if (p->kind == SHIM_KIND_LIVE) {
+		ssize_t n;
+
+		if (strcmp(p->device, "any") == 0)
+			return live_error(p,
+			    "Sending packets isn't supported on the \"any\" device");
+		if (p->cooked)
+			return live_error(p,
+			    "Sending packets isn't supported in cooked mode");
+		n = send(p->fd, buf, size, 0);
+		if (n < 0) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "send: %s",
+			    strerror(errno));
+			return PCAP_ERROR;
+		}
+		return (int)n;
+	}
 	return cannot(p, "Sending packets isn't supported on savefiles",
 	    "Packets can't be sent on a pcap_open_dead pcap_t");
 }
@@ -73,7 +303,13 @@ int pcap_sendpacket(pcap_t *p, const u_char *buf, int size)
 
 int pcap_setdirection(pcap_t *p, pcap_direction_t d)
 {
-	(void)d;
+	if (p->kind == SHIM_KIND_LIVE) {
+		/* Applied in user space, per packet, as libpcap 1.10 does. */
+		if (d != PCAP_D_INOUT && d != PCAP_D_IN && d != PCAP_D_OUT)
+			return live_error(p, "Invalid direction");
+		p->direction = (int)d;
+		return 0;
+	}
 	return cannot(p, "Setting direction is not supported on savefiles",
 	    "The packet direction cannot be set on a pcap_open_dead pcap_t");
 }
@@ -82,6 +318,11 @@ int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 {
 	if (!p->activated) {
 		p->nonblock = nonblock != 0;	/* applied at activation */
+		return 0;
+	}
+	if (p->kind == SHIM_KIND_LIVE) {
+		/* shim_live_wait then polls with timeout 0. */
+		p->nonblock = nonblock != 0;
 		return 0;
 	}
 	if (p->kind == SHIM_KIND_OFFLINE) {
@@ -98,6 +339,8 @@ int pcap_getnonblock(pcap_t *p, char *errbuf)
 {
 	if (!p->activated)
 		return PCAP_ERROR_NOT_ACTIVATED;	/* libpcap: no text */
+	if (p->kind == SHIM_KIND_LIVE)
+		return p->nonblock;
 	if (p->kind == SHIM_KIND_OFFLINE)
 		return 0;
 	snprintf(errbuf, PCAP_ERRBUF_SIZE,

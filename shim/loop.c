@@ -91,6 +91,76 @@ static int offline_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 	}
 }
 
+/*
+ * Live: deliver up to cnt packets (all that are ready if cnt <= 0). The batch
+ * is walked in C; when it is empty Go harvests retired ring blocks without
+ * blocking (one crossing per batch), and only when none is ready do we wait,
+ * in C, in shim_live_wait. Like libpcap on Linux, returns once the ready
+ * blocks are consumed, and PCAP_ERROR_BREAK as soon as the flag is seen.
+ */
+int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	int n = 0, r;
+
+	for (;;) {
+		const struct shim_pkt *k;
+
+		if (take_break(p))
+			return PCAP_ERROR_BREAK;
+		if (p->batch_i >= p->batch_n) {
+			r = shim_refill(p);
+			if (r == SHIM_FILL_ERR)
+				return PCAP_ERROR;
+			if (r <= 0) {
+				if (n > 0)
+					return n;
+				r = shim_live_wait(p);
+				if (r <= 0)
+					return r;
+				continue;
+			}
+		}
+		k = &p->batch[p->batch_i++];
+		if (!passes(p, k))
+			continue;
+		cb(user, &k->hdr, k->data);
+		if (++n >= cnt && cnt > 0)
+			return n;
+	}
+}
+
+/* Live pcap_next_ex: the packet stays in the ring until the next fill, so
+ * no copy is needed (libpcap copies into a snaplen-sized buffer). */
+int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
+{
+	int r;
+
+	for (;;) {
+		const struct shim_pkt *k;
+
+		if (take_break(p))
+			return PCAP_ERROR_BREAK;
+		if (p->batch_i >= p->batch_n) {
+			r = shim_refill(p);
+			if (r == SHIM_FILL_ERR)
+				return PCAP_ERROR;
+			if (r <= 0) {
+				r = shim_live_wait(p);
+				if (r <= 0)
+					return r;
+				continue;
+			}
+		}
+		k = &p->batch[p->batch_i++];
+		if (!passes(p, k))
+			continue;
+		p->next_hdr = k->hdr;
+		*h = &p->next_hdr;
+		*data = k->data;
+		return 1;
+	}
+}
+
 static int read_op(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 {
 	switch (p->kind) {
@@ -196,10 +266,7 @@ int pcap_stats(pcap_t *p, struct pcap_stat *ps)
 		    "Statistics aren't available from savefiles");
 		return PCAP_ERROR;
 	case SHIM_KIND_LIVE:
-		ps->ps_recv = (u_int)__atomic_load_n(&p->st_recv, __ATOMIC_RELAXED);
-		ps->ps_drop = (u_int)__atomic_load_n(&p->st_drop, __ATOMIC_RELAXED);
-		ps->ps_ifdrop = (u_int)__atomic_load_n(&p->st_ifdrop, __ATOMIC_RELAXED);
-		return 0;
+		return shim_live_stats(p, ps);
 	default:
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
 		    "Statistics aren't available from a pcap_open_dead pcap_t");

@@ -69,6 +69,12 @@ struct pcap {
 	int nonblock;
 	int bufsize;			/* pcap_bufsize */
 
+	/* --- live captures (live.c) --- */
+	int cooked;			/* SOCK_DGRAM: SLL/SLL2 headers built */
+	int direction;			/* pcap_direction_t; Go reads it per fill */
+	int netdown;			/* saw ENETDOWN, device still there */
+	long long ifdrop_base;		/* sysfs drop counters at last pcap_stats; -1 = off */
+
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;
 	int opt_snaplen, opt_promisc, opt_rfmon, opt_timeout, opt_buffer_size;
@@ -114,6 +120,11 @@ struct shim_backend {
 	const char *(*tstamp_description)(int t);
 	int (*tstamp_from_name)(const char *name);
 	int (*dlt_to_linktype)(int dlt);	/* -1 if none */
+	/* live: activate from p->opt_* (0, warning > 0, or PCAP_ERROR*; empty
+	 * errbuf = pcap_statustostr text), and the hook called after
+	 * pcap_setfilter (1: kernel filters, 0: userspace, < 0: error). */
+	int (*open_live)(struct pcap *p, char *errbuf);
+	int (*live_filter)(struct pcap *p);
 };
 
 /* Front-library internals shared between the front library files. */

@@ -85,6 +85,7 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 		setErr(&p.errbuf[0], "pcapshim: handle has no source (closed?)")
 		return C.SHIM_FILL_ERR
 	}
+	liveParams(p, src)
 	batch := unsafe.Slice((*core.Packet)(unsafe.Pointer(p.batch)), C.SHIM_BATCH)
 	n, err := src.Fill(batch)
 	switch {

@@ -1,0 +1,391 @@
+package live
+
+import (
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// libpcap status codes (pcap/pcap.h) that Open reports.
+const (
+	ErrGeneric      = -1 // PCAP_ERROR
+	ErrNoSuchDevice = -5 // PCAP_ERROR_NO_SUCH_DEVICE
+	ErrRfmonNotsup  = -6 // PCAP_ERROR_RFMON_NOTSUP
+	ErrPermDenied   = -8 // PCAP_ERROR_PERM_DENIED
+	ErrIfaceNotUp   = -9 // PCAP_ERROR_IFACE_NOT_UP
+	Warning         = 1  // PCAP_WARNING
+)
+
+// Link types (pcap/dlt.h values on Linux).
+const (
+	DLTEN10MB    = 1
+	DLTRaw       = 12
+	DLTLinuxSLL  = 113
+	DLTDOCSIS    = 143
+	DLTLinuxSLL2 = 276
+)
+
+// Directions (pcap_direction_t).
+const (
+	DirInOut = 0
+	DirIn    = 1
+	DirOut   = 2
+)
+
+// MaxSnaplen is libpcap's MAXIMUM_SNAPLEN: the default and the ceiling.
+const MaxSnaplen = 262144
+
+// DefaultBufferSize is libpcap's default ring size on Linux.
+const DefaultBufferSize = 2 << 20
+
+// Kernel ABI (linux/if_packet.h, linux/if_ether.h, linux/if_arp.h).
+const (
+	solPacket          = 263
+	packetAddMember    = 1
+	packetRxRing       = 5
+	packetAuxdata      = 8
+	packetVersion      = 10
+	packetReserve      = 12
+	packetMrPromisc    = 1
+	tpacketV3          = 2
+	ethPAll            = 0x0003
+	ifnamsiz           = 16
+	arphrdEther        = 1
+	arphrdIEEE802      = 6
+	arphrdPPP          = 512
+	arphrdRawIP        = 519
+	arphrdTunnel       = 768
+	arphrdTunnel6      = 769
+	arphrdSit          = 776
+	arphrdLoopback     = 772
+	arphrdNone         = 0xfffe
+	sllHdrLen          = 16
+	sll2HdrLen         = 20
+	tpacket3HdrLen     = 48 // TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+	sockaddrLLLen      = 20
+	blockStatusOffset  = 8 // tpacket_block_desc.hdr.bh1.block_status
+	blockNumPktsOffset = 12
+	blockFirstOffset   = 16
+)
+
+// Options are the pcap_set_* values of a pcap_create'd handle.
+type Options struct {
+	Device     string
+	Snaplen    int  // <= 0 or > MaxSnaplen: MaxSnaplen
+	TimeoutMs  int  // 0: wait for full blocks; < 0: kernel default
+	BufferSize int  // bytes; 0: DefaultBufferSize
+	Protocol   int  // pcap_set_protocol_linux; 0: ETH_P_ALL
+	Promisc    bool // PACKET_ADD_MEMBERSHIP / PACKET_MR_PROMISC
+	Rfmon      bool
+	Immediate  bool
+	Nano       bool // nanosecond time stamps
+}
+
+// Error is an activation failure (Code < 0) or warning (Code > 0, or 0 with
+// a text libpcap leaves in errbuf on success). With Errno set the message is
+// "Op: strerror(Errno)", which the caller formats with the C library's
+// strerror so that it reads exactly as libpcap's; otherwise it is Text (empty:
+// the caller uses pcap_statustostr(Code), as pcap_activate does).
+type Error struct {
+	Code  int
+	Op    string
+	Errno syscall.Errno
+	Text  string
+}
+
+func (e *Error) Error() string {
+	if e.Errno != 0 {
+		return e.Op + ": " + e.Errno.Error()
+	}
+	return e.Text
+}
+
+func sysErr(code int, op string, err error) *Error {
+	if en, ok := err.(syscall.Errno); ok {
+		return &Error{Code: code, Op: op, Errno: en}
+	}
+	return &Error{Code: code, Text: op + ": " + err.Error()}
+}
+
+// ifreq is struct ifreq: a name and a 24-byte union.
+type ifreq struct {
+	name [ifnamsiz]byte
+	data [24]byte
+}
+
+func newIfreq(name string) *ifreq {
+	var r ifreq
+	copy(r.name[:ifnamsiz-1], name)
+	return &r
+}
+
+func ioctl(fd int, req uintptr, r *ifreq) error {
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, uintptr(unsafe.Pointer(r)))
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+func setsockopt(fd, level, opt int, p unsafe.Pointer, n uintptr) error {
+	_, _, e := syscall.Syscall6(syscall.SYS_SETSOCKOPT, uintptr(fd), uintptr(level),
+		uintptr(opt), uintptr(p), n, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// ifIndex returns the index of dev (SIOCGIFINDEX), or an error.
+func ifIndex(fd int, dev string) (int, error) {
+	r := newIfreq(dev)
+	if err := ioctl(fd, syscall.SIOCGIFINDEX, r); err != nil {
+		return 0, err
+	}
+	return int(*(*int32)(unsafe.Pointer(&r.data[0]))), nil
+}
+
+// linkFor maps a device's ARPHRD type to how libpcap captures on it:
+// the link type, the DLTs offered, whether the socket is cooked
+// (SOCK_DGRAM), and a warning text if the type is unknown.
+func linkFor(arphrd int) (dlt int, dlts []int, cooked bool, warn string) {
+	switch arphrd {
+	case arphrdEther, arphrdIEEE802:
+		return DLTEN10MB, []int{DLTEN10MB, DLTDOCSIS}, false, ""
+	case arphrdLoopback:
+		return DLTEN10MB, nil, false, ""
+	case arphrdNone, arphrdRawIP, arphrdTunnel, arphrdTunnel6, arphrdSit:
+		return DLTRaw, nil, false, ""
+	case arphrdPPP:
+		return DLTLinuxSLL, []int{DLTLinuxSLL, DLTLinuxSLL2}, true, ""
+	}
+	return DLTLinuxSLL, []int{DLTLinuxSLL, DLTLinuxSLL2}, true,
+		"arptype " + itoa(arphrd) + " not supported by libpcap - falling back to cooked socket"
+}
+
+func itoa(v int) string {
+	if v < 0 {
+		return "-" + itoa(-v)
+	}
+	if v < 10 {
+		return string(rune('0' + v))
+	}
+	return itoa(v/10) + string(rune('0'+v%10))
+}
+
+// bindTo binds fd to ifindex for proto (host order) and reports a pending
+// socket error, as libpcap does: ENETDOWN means the interface is down.
+func bindTo(fd, ifindex int, proto uint16) *Error {
+	sa := &syscall.SockaddrLinklayer{Protocol: htons(proto), Ifindex: ifindex}
+	if err := syscall.Bind(fd, sa); err != nil {
+		switch err {
+		case syscall.ENETDOWN:
+			return &Error{Code: ErrIfaceNotUp}
+		case syscall.ENODEV, syscall.ENXIO:
+			return &Error{Code: ErrNoSuchDevice}
+		}
+		return sysErr(ErrGeneric, "bind", err)
+	}
+	soerr, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
+	if err != nil {
+		return sysErr(ErrGeneric, "getsockopt (SO_ERROR)", err)
+	}
+	if soerr == int(syscall.ENETDOWN) {
+		return &Error{Code: ErrIfaceNotUp}
+	}
+	if soerr != 0 {
+		return sysErr(ErrGeneric, "bind", syscall.Errno(soerr))
+	}
+	return nil
+}
+
+// Open activates a live capture. On success the returned Source owns the
+// socket and the ring; warn, if not nil, is a warning to report (Code > 0)
+// or a text to leave in errbuf (Code 0). On failure nothing stays open.
+func Open(o Options) (s *Source, warn *Error, fail *Error) {
+	if len(o.Device) >= ifnamsiz {
+		return nil, nil, &Error{Code: ErrNoSuchDevice}
+	}
+	if o.Rfmon {
+		// No monitor mode on the devices this source opens (nl80211 is
+		// not implemented): what libpcap says for non-wireless devices.
+		return nil, nil, &Error{Code: ErrRfmonNotsup}
+	}
+	isAny := o.Device == "any"
+	s = &Source{fd: -1, any: isAny, loIfindex: -1, nano: o.Nano}
+	defer func() {
+		if fail != nil {
+			s.Close()
+			s = nil
+		}
+	}()
+
+	typ := syscall.SOCK_RAW
+	if isAny {
+		typ = syscall.SOCK_DGRAM
+	}
+	fd, err := syscall.Socket(syscall.AF_PACKET, typ, 0)
+	if err != nil {
+		if err == syscall.EPERM || err == syscall.EACCES {
+			return s, nil, sysErr(ErrPermDenied, "socket", err)
+		}
+		return s, nil, sysErr(ErrGeneric, "socket", err)
+	}
+	s.fd = fd
+	if lo, err := ifIndex(fd, "lo"); err == nil {
+		s.loIfindex = lo
+	}
+
+	if isAny {
+		s.dlt, s.dlts, s.cooked = DLTLinuxSLL, []int{DLTLinuxSLL, DLTLinuxSLL2}, true
+		if o.Promisc {
+			warn = &Error{Code: 0, Text: `Promiscuous mode not supported on the "any" device`}
+		}
+	} else {
+		r := newIfreq(o.Device)
+		if err := ioctl(fd, syscall.SIOCGIFHWADDR, r); err != nil {
+			if err == syscall.ENODEV || err == syscall.ENXIO {
+				return s, nil, &Error{Code: ErrNoSuchDevice}
+			}
+			return s, nil, sysErr(ErrGeneric, "SIOCGIFHWADDR", err)
+		}
+		arphrd := int(*(*uint16)(unsafe.Pointer(&r.data[0])))
+		var text string
+		s.dlt, s.dlts, s.cooked, text = linkFor(arphrd)
+		if text != "" {
+			warn = &Error{Code: Warning, Text: text}
+		}
+		if s.cooked {
+			syscall.Close(fd)
+			s.fd = -1
+			if fd, err = syscall.Socket(syscall.AF_PACKET, syscall.SOCK_DGRAM, 0); err != nil {
+				return s, nil, sysErr(ErrGeneric, "socket", err)
+			}
+			s.fd = fd
+		}
+		if s.ifindex, err = ifIndex(fd, o.Device); err != nil {
+			if err == syscall.ENODEV || err == syscall.ENXIO {
+				return s, nil, &Error{Code: ErrNoSuchDevice}
+			}
+			return s, nil, sysErr(ErrGeneric, "SIOCGIFINDEX", err)
+		}
+		// Bound early with protocol 0 (nothing queued before the ring
+		// exists, so no bogus drops), as libpcap 1.10 does.
+		if e := bindTo(fd, s.ifindex, 0); e != nil {
+			return s, nil, e
+		}
+		if o.Promisc {
+			// struct packet_mreq: ifindex, type, alen, address[8].
+			var mr struct {
+				ifindex int32
+				typ     uint16
+				alen    uint16
+				addr    [8]byte
+			}
+			mr.ifindex, mr.typ = int32(s.ifindex), packetMrPromisc
+			if err := setsockopt(fd, solPacket, packetAddMember, unsafe.Pointer(&mr), unsafe.Sizeof(mr)); err != nil {
+				return s, nil, sysErr(ErrGeneric, "setsockopt (PACKET_ADD_MEMBERSHIP)", err)
+			}
+		}
+	}
+	// VLAN tags come in the ring headers; auxdata is what libpcap asks for.
+	if err := syscall.SetsockoptInt(fd, solPacket, packetAuxdata, 1); err != nil {
+		return s, nil, sysErr(ErrGeneric, "setsockopt (PACKET_AUXDATA)", err)
+	}
+
+	s.snaplen = o.Snaplen
+	if s.snaplen <= 0 || s.snaplen > MaxSnaplen {
+		s.snaplen = MaxSnaplen
+	}
+	if s.cooked && s.snaplen < sll2HdrLen+1 {
+		s.snaplen = sll2HdrLen + 1
+	}
+
+	if e := s.setupRing(o); e != nil {
+		return s, nil, e
+	}
+	proto := uint16(ethPAll)
+	if o.Protocol != 0 {
+		proto = uint16(o.Protocol)
+	}
+	if e := bindTo(fd, s.ifindex, proto); e != nil {
+		return s, nil, e
+	}
+	s.SetParams(s.dlt, DirInOut)
+	return s, warn, nil
+}
+
+// setupRing asks for a TPACKET_V3 ring with libpcap's geometry and maps it.
+func (s *Source) setupRing(o Options) *Error {
+	fd := s.fd
+	if err := syscall.SetsockoptInt(fd, solPacket, packetVersion, tpacketV3); err != nil {
+		return sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
+	}
+	// Head room in front of each packet for a VLAN tag, plus 4 more on
+	// "any", where an SLL2 header (4 bytes longer than SLL) may be built.
+	reserve := 4
+	if s.cooked {
+		reserve = 8
+	}
+	if err := syscall.SetsockoptInt(fd, solPacket, packetReserve, reserve); err != nil {
+		return sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
+	}
+
+	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
+	// page size doubled until one holds a frame; the buffer size, rounded
+	// up to whole frames, gives the count.
+	buf := o.BufferSize
+	if buf <= 0 {
+		buf = DefaultBufferSize
+	}
+	frameSize := MaxSnaplen
+	blockSize := os.Getpagesize()
+	for blockSize < frameSize {
+		blockSize <<= 1
+	}
+	perBlock := blockSize / frameSize
+	frames := (buf + frameSize - 1) / frameSize
+
+	tov := uint32(0) // kernel default
+	switch {
+	case o.Immediate:
+		tov = 1
+	case o.TimeoutMs == 0:
+		tov = ^uint32(0) // retire only full blocks
+	case o.TimeoutMs > 0:
+		tov = uint32(o.TimeoutMs)
+	}
+	for {
+		blocks := frames / perBlock
+		if blocks == 0 {
+			blocks = 1
+		}
+		// struct tpacket_req3
+		req := [7]uint32{uint32(blockSize), uint32(blocks), uint32(frameSize),
+			uint32(blocks * perBlock), tov, 0, 0}
+		err := setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
+		if err == nil {
+			s.blockSize, s.blocks = blockSize, blocks
+			break
+		}
+		if err != syscall.ENOMEM || frames <= 1 {
+			return sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
+		}
+		// Shrink by 5% (by one when small) until the kernel agrees.
+		if frames < 20 {
+			frames--
+		} else {
+			frames -= frames / 20
+		}
+	}
+	ring, err := syscall.Mmap(fd, 0, s.blockSize*s.blocks,
+		syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		return sysErr(ErrGeneric, "can't mmap rx ring", err)
+	}
+	s.ring = ring
+	s.bufsize = frameSize
+	return nil
+}

@@ -1,0 +1,109 @@
+package main
+
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "pcapshim.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/pcapshim/pcapshim/core/live"
+)
+
+// liveText renders a live.Error as libpcap would: strerror from the C
+// library for errno messages (glibc's wording, not Go's).
+func liveText(e *live.Error) string {
+	if e.Errno != 0 {
+		return e.Op + ": " + C.GoString(C.strerror(C.int(e.Errno)))
+	}
+	return e.Text
+}
+
+// pcapshim_go_open_live activates p (pcap_create'd, options in p->opt_*)
+// as an AF_PACKET capture. Returns 0, a warning (> 0) or a PCAP_ERROR*
+// code; an empty errbuf on failure means "use pcap_statustostr".
+//
+//export pcapshim_go_open_live
+func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setErr(errbuf, fmt.Sprintf("pcapshim: internal error activating %s: %v", C.GoString(p.device), r))
+			rc = C.PCAP_ERROR
+		}
+	}()
+	setErr(errbuf, "")
+	o := live.Options{
+		Device:     C.GoString(p.device),
+		Snaplen:    int(p.opt_snaplen),
+		TimeoutMs:  int(p.opt_timeout),
+		BufferSize: int(p.opt_buffer_size),
+		Protocol:   int(p.opt_protocol),
+		Promisc:    p.opt_promisc != 0,
+		Rfmon:      p.opt_rfmon != 0,
+		Immediate:  p.opt_immediate != 0,
+		Nano:       p.opt_precision == C.PCAP_TSTAMP_PRECISION_NANO,
+	}
+	s, warn, fail := live.Open(o)
+	if fail != nil {
+		setErr(errbuf, liveText(fail))
+		return C.int(fail.Code)
+	}
+	if dlts := s.DLTs(); len(dlts) > 0 {
+		list := (*C.int)(C.calloc(C.size_t(len(dlts)), C.size_t(unsafe.Sizeof(C.int(0)))))
+		if list == nil {
+			s.Close()
+			setErr(errbuf, "malloc: Cannot allocate memory")
+			return C.PCAP_ERROR
+		}
+		out := unsafe.Slice(list, len(dlts))
+		for i, d := range dlts {
+			out[i] = C.int(d)
+		}
+		p.dlt_list, p.dlt_count = list, C.int(len(dlts))
+	}
+	p.fd = C.int(s.Fd())
+	p.selectable_fd = p.fd
+	p.linktype = C.int(s.LinkType())
+	p.linktype_ext = p.linktype
+	p.snapshot = C.int(s.Snaplen())
+	p.bufsize = C.int(s.Bufsize())
+	p.precision = p.opt_precision
+	if s.Cooked() {
+		p.cooked = 1
+	}
+	p.goh = C.uintptr_t(handles.Add(s))
+	if warn != nil {
+		setErr(errbuf, liveText(warn))
+		return C.int(warn.Code)
+	}
+	return 0
+}
+
+// liveParams passes the handle's current link type and direction to a live
+// source before each fill (both can change between fills).
+func liveParams(p *C.struct_pcap, src any) {
+	if s, ok := src.(*live.Source); ok {
+		s.SetParams(int(p.linktype), int(p.direction))
+	}
+}
+
+// pcapshim_go_live_filter is called after pcap_setfilter installed fp on a
+// live handle for userspace filtering (the C loop runs p->fcode). It is the
+// place where the kernel filter (SO_ATTACH_FILTER with the compiler's Linux
+// variant) will be attached; returns 1 if the kernel now filters, 0 if
+// filtering stays in userspace, < 0 with text in p->errbuf on error.
+//
+//export pcapshim_go_live_filter
+func pcapshim_go_live_filter(p *C.struct_pcap) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setErr(&p.errbuf[0], fmt.Sprintf("pcapshim: internal error setting the filter: %v", r))
+			rc = C.PCAP_ERROR
+		}
+	}()
+	return 0
+}

@@ -1,0 +1,10 @@
+// Package live tests live AF_PACKET capture differentially: every test
+// creates its own network namespace with a veth pair (removed on cleanup,
+// also on failure), sends a bounded number of known frames that stay inside
+// that namespace, and runs the stock tcpdump (or a small C program) once
+// with the system libpcap and once with ours, requiring the same standard
+// output, standard error and exit status. Time stamps are left out (-t).
+//
+// The tests need root and `ip netns`; without them they skip, saying why.
+// Run `make` first: go test ./test/live
+package live
