@@ -72,7 +72,11 @@ func FuzzCompile(f *testing.F) {
 		case err0 != nil && err1 == nil:
 			t.Fatalf("%q on DLT %d: compiles optimised but not unoptimised: %v", expr, dlt, err0)
 		case err0 == nil && err1 != nil:
-			if err1.Error() != "expression rejects all packets" {
+			// libpcap's optimiser also fails where it folds constants
+			// into a division or modulus by zero.
+			switch err1.Error() {
+			case "expression rejects all packets", "division by zero", "modulus by zero":
+			default:
 				t.Fatalf("%q on DLT %d: compiles unoptimised but optimised fails: %v", expr, dlt, err1)
 			}
 		case err0 == nil && err1 == nil:
