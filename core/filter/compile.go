@@ -8,14 +8,21 @@ import (
 // handle described by o, as pcap_compile does. The error text is what
 // pcap_geterr shows after a failed pcap_compile.
 func Compile(expr string, o Options) (prog []bpf.Insn, err error) {
-	c := &compiler{opts: o}
+	prog, _, err = compileBudget(expr, o, optBudget)
+	return prog, err
+}
+
+// compileBudget is Compile with the optimiser's work budget given; it
+// also returns the work the optimiser spent (tests bound it).
+func compileBudget(expr string, o Options, budget int64) (prog []bpf.Insn, work int64, err error) {
+	c := &compiler{opts: o, optBudget: budget}
 	defer func() {
 		if r := recover(); r != nil {
 			ce, ok := r.(compileError)
 			if !ok {
 				panic(r)
 			}
-			prog, err = nil, ce
+			prog, work, err = nil, c.optWork, ce
 		}
 	}()
 	c.initLinktype()
@@ -31,7 +38,7 @@ func Compile(expr string, o Options) (prog []bpf.Insn, err error) {
 			c.fail("expression rejects all packets")
 		}
 	}
-	return c.emit(root), nil
+	return c.emit(root), c.optWork, nil
 }
 
 func (e compileError) Error() string { return e.msg }

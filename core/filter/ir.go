@@ -122,8 +122,27 @@ func patch(exits []exit, target *block) {
 }
 
 // become makes the expression handle b stand for the expression e.
+// (b's lists are capped so that appending to them copies: see
+// joinExits.)
 func (b *block) become(e *block) {
-	b.head, b.tx, b.fx, b.konst = e.head, e.tx, e.fx, e.konst
+	b.head, b.tx, b.fx, b.konst = e.head, capped(e.tx), capped(e.fx), e.konst
+}
+
+func capped(x []exit) []exit { return x[:len(x):len(x)] }
+
+// joinExits returns the exits of *a and b together, for the combined
+// expression. The order of exits does not matter (patch sets them all),
+// so the shorter list is appended to the longer one, in place when it
+// has room: copying the accumulated list on every "or" made long
+// expressions quadratic. Only one slice sharing an array may append in
+// place, so *a, which may still be used, is capped.
+func joinExits(a *[]exit, b []exit) []exit {
+	long, short := *a, b
+	if len(short) > len(long) {
+		long, short = short, long
+	}
+	*a = capped(*a)
+	return append(long, short...)
 }
 
 // genAnd makes b1 stand for "b0 and b1": b0 runs first; if it is true b1
@@ -145,7 +164,7 @@ func (c *compiler) genAnd(b0, b1 *block) {
 	}
 	patch(b0.tx, b1.head)
 	b1.head = b0.head
-	b1.fx = append(append([]exit(nil), b0.fx...), b1.fx...)
+	b1.fx = joinExits(&b0.fx, b1.fx)
 }
 
 // genOr makes b1 stand for "b0 or b1": b0 runs first; if it is false b1
@@ -166,7 +185,7 @@ func (c *compiler) genOr(b0, b1 *block) {
 	}
 	patch(b0.fx, b1.head)
 	b1.head = b0.head
-	b1.tx = append(append([]exit(nil), b0.tx...), b1.tx...)
+	b1.tx = joinExits(&b0.tx, b1.tx)
 }
 
 // genNot negates the expression b in place.

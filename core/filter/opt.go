@@ -47,9 +47,6 @@ type edge struct {
 	// code is the branch opcode of pred, negated for the false edge, so
 	// that two edges of the same test with opposite outcomes differ.
 	code int
-	// edom holds the ids of the edges on every path from the entry to
-	// this edge (including itself).
-	edom bitset
 	// nextIn links the edges entering the same block.
 	nextIn *edge
 }
@@ -79,7 +76,6 @@ type blockOpt struct {
 	// Optimiser.
 	num    int // position in the optimiser's depth-first numbering
 	level  int // longest path to a leaf; returns are level 0
-	dom    bitset
 	et, ef edge
 	in     *edge // edges entering this block
 	val    [nAtoms]uint32
@@ -102,6 +98,10 @@ type optimizer struct {
 	edges  []*edge    // true edges by num, then false edges
 	levels [][]*block // blocks by level, in visiting order
 
+	dom   domInfo     // see opt_dom.go
+	etree edgeTree    // see findEdgeDom
+	tidx  threadIndex // see opt_thread.go
+
 	values map[valueKey]uint32
 	consts []constInfo // by value number
 
@@ -109,6 +109,10 @@ type optimizer struct {
 	// set by changes other than branch movement, which alone can cycle.
 	done     bool
 	progress bool
+
+	// work counts the optimiser's work units (see spend); past budget
+	// the optimiser stops and the graph is emitted as it stands.
+	work, budget int64
 }
 
 // Bounds on the passes: libpcap gives up after 100 passes in a row that
@@ -117,6 +121,15 @@ const (
 	maxIdlePasses = 100
 	maxPasses     = 1000
 )
+
+// optBudget bounds the optimiser's work, in units of roughly one block
+// or one 64-bit bitset word visited (see spend); a unit costs about 8 ns
+// on this project's machines, so the budget is about 2 s. An "or" of
+// 2,000 hosts spends 210 M units and is optimised fully; past the
+// budget the optimiser stops between two local rewrites, each of which
+// keeps the program's meaning, and the program is emitted as it stands:
+// correct, less compact, and never a hang or unbounded memory.
+const optBudget int64 = 256 << 20
 
 // optimizeGraph optimises the program whose entry block is root and
 // returns the new entry block.
@@ -127,11 +140,18 @@ func (c *compiler) optimizeGraph(root *block) *block {
 		// optimisation off for them.
 		return root
 	}
-	o := &optimizer{c: c, root: root}
+	budget := c.optBudget
+	if budget == 0 {
+		budget = optBudget
+	}
+	o := &optimizer{c: c, root: root, budget: budget}
 	o.number()
 	o.loop(false)
-	o.loop(true)
+	if !o.exhausted() {
+		o.loop(true)
+	}
 	o.mergeBlocks()
+	c.optWork = o.work
 	return o.skipRoot()
 }
 
@@ -185,7 +205,8 @@ func (o *optimizer) number() {
 // passes move branches; with stmts true they rewrite statements.
 func (o *optimizer) loop(stmts bool) {
 	idle := 0
-	for pass := 0; pass < maxPasses; pass++ {
+	for pass := 0; pass < maxPasses && !o.exhausted(); pass++ {
+		o.spend(len(o.blocks))
 		o.done, o.progress = true, false
 		o.findLevels()
 		o.findDom()
@@ -202,6 +223,16 @@ func (o *optimizer) loop(stmts bool) {
 		}
 	}
 }
+
+// spend charges n work units and reports whether the budget still
+// allows more work. Once it says no it keeps saying no.
+func (o *optimizer) spend(n int) bool {
+	o.work += int64(n)
+	return o.work <= o.budget
+}
+
+// exhausted reports whether the budget has run out.
+func (o *optimizer) exhausted() bool { return o.work > o.budget }
 
 // changed records a change; branchOnly is true for branch movement.
 func (o *optimizer) changed(branchOnly bool) {
@@ -229,7 +260,8 @@ func (o *optimizer) optimizeBlocks(stmts bool) {
 	if stmts {
 		return
 	}
-	for l := 1; l <= top; l++ {
+	o.indexThreads()
+	for l := 1; l <= top && !o.exhausted(); l++ {
 		for _, b := range o.levels[l] {
 			o.thread(&b.opt.et)
 			o.thread(&b.opt.ef)
@@ -244,7 +276,7 @@ func (o *optimizer) optimizeBlocks(stmts bool) {
 		o.findDom()
 	}
 	o.findInEdges()
-	for l := 1; l <= top; l++ {
+	for l := 1; l <= top && !o.exhausted(); l++ {
 		for _, b := range o.levels[l] {
 			o.pullUp(b, true)
 			o.pullUp(b, false)

@@ -79,54 +79,126 @@ func (o *optimizer) findLevels() {
 	}
 }
 
-// findDom computes each block's dominators: the blocks on every path
-// from the root to it. It uses the level lists of the start of the pass
-// with the current edges (as libpcap does after a pullup).
-func (o *optimizer) findDom() {
-	n := len(o.blocks)
-	for _, b := range o.blocks {
-		if b.opt.dom == nil {
-			b.opt.dom = newBitset(n)
-		}
-		b.opt.dom.fill()
+// Edge dominators. The edges on every path from the entry to an edge
+// (the edge included) form a path in a tree: an edge's parent is the
+// nearest edge common to every path into its source block, none for the
+// entry block's two edges (so it is a forest of two trees). It is built
+// at the start of a pass, when the level lists are a topological order,
+// in one walk down them: a block's parent edge is the nearest common
+// ancestor of the edges entering it, found with jump pointers (each
+// edge also points to an ancestor further up, chosen so that reaching
+// any ancestor takes a logarithmic number of steps). This replaces a
+// bitset over all edges for every edge, quadratic in time and memory.
+
+// edgeTree is the edge dominator forest, indexed by edge id.
+type edgeTree struct {
+	parent, jump, depth []int32
+	acc                 []int32 // scratch, by block number
+}
+
+// noEdge marks "no edge" in edgeTree (the parent of a root, or an empty
+// intersection); unset marks a block no edge has entered yet.
+const (
+	noEdge = -1
+	unset  = -2
+)
+
+// findEdgeDom computes the edge dominator forest.
+func (o *optimizer) findEdgeDom() {
+	t := &o.etree
+	n := len(o.edges)
+	if t.parent == nil {
+		t.parent = make([]int32, n)
+		t.jump = make([]int32, n)
+		t.depth = make([]int32, n)
+		t.acc = make([]int32, len(o.blocks))
 	}
-	o.root.opt.dom.clear()
+	for i := range t.acc {
+		t.acc[i] = unset
+	}
+	steps := 0
 	for l := o.root.opt.level; l >= 0; l-- {
 		for _, b := range o.levels[l] {
-			b.opt.dom.add(b.opt.num)
 			if b.jt == nil {
+				// Edges of returns lead nowhere and dominate
+				// nothing; thread never asks about them.
 				continue
 			}
-			b.jt.opt.dom.intersect(b.opt.dom)
-			b.jf.opt.dom.intersect(b.opt.dom)
+			par := int32(noEdge)
+			if b != o.root {
+				par = t.acc[b.opt.num]
+			}
+			for _, e := range [2]*edge{&b.opt.et, &b.opt.ef} {
+				o.setEdgeParent(int32(e.id), par)
+				succ := e.succ().opt.num
+				switch a := t.acc[succ]; a {
+				case unset:
+					t.acc[succ] = int32(e.id)
+				case noEdge:
+				default:
+					t.acc[succ] = o.commonEdge(a, int32(e.id), &steps)
+				}
+			}
 		}
+	}
+	o.spend(len(o.blocks) + steps)
+}
+
+// setEdgeParent makes p the parent of edge e in the tree.
+func (o *optimizer) setEdgeParent(e, p int32) {
+	t := &o.etree
+	t.parent[e] = p
+	if p == noEdge {
+		t.jump[e], t.depth[e] = noEdge, 0
+		return
+	}
+	t.depth[e] = t.depth[p] + 1
+	// Jump pointers: skip as far as the parent's jump does twice, when
+	// the two jumps are the same length, else to the parent.
+	j := t.jump[p]
+	if j != noEdge && t.jump[j] != noEdge && t.depth[p]-t.depth[j] == t.depth[j]-t.depth[t.jump[j]] {
+		t.jump[e] = t.jump[j]
+	} else {
+		t.jump[e] = p
 	}
 }
 
-// findEdgeDom computes each edge's edge dominators.
-func (o *optimizer) findEdgeDom() {
-	n := len(o.edges)
-	for _, e := range o.edges {
-		if e.edom == nil {
-			e.edom = newBitset(n)
-		}
-		e.edom.fill()
-	}
-	o.root.opt.et.edom.clear()
-	o.root.opt.ef.edom.clear()
-	prop := func(e *edge) {
-		e.edom.add(e.id)
-		if s := e.succ(); s != nil {
-			s.opt.et.edom.intersect(e.edom)
-			s.opt.ef.edom.intersect(e.edom)
+// ancestorAt returns e's ancestor at depth d (at most e's depth).
+func (o *optimizer) ancestorAt(e, d int32, steps *int) int32 {
+	t := &o.etree
+	for t.depth[e] > d {
+		*steps++
+		if j := t.jump[e]; j != noEdge && t.depth[j] >= d {
+			e = j
+		} else {
+			e = t.parent[e]
 		}
 	}
-	for l := o.root.opt.level; l >= 0; l-- {
-		for _, b := range o.levels[l] {
-			prop(&b.opt.et)
-			prop(&b.opt.ef)
+	return e
+}
+
+// commonEdge returns the nearest common ancestor of edges a and b, or
+// noEdge.
+func (o *optimizer) commonEdge(a, b int32, steps *int) int32 {
+	t := &o.etree
+	if t.depth[a] > t.depth[b] {
+		a = o.ancestorAt(a, t.depth[b], steps)
+	} else {
+		b = o.ancestorAt(b, t.depth[a], steps)
+	}
+	for a != b {
+		*steps++
+		// Edges at the same depth have jumps to the same depth.
+		if ja, jb := t.jump[a], t.jump[b]; ja != jb {
+			a, b = ja, jb
+		} else {
+			a, b = t.parent[a], t.parent[b]
+		}
+		if a == noEdge || b == noEdge {
+			return noEdge
 		}
 	}
+	return a
 }
 
 // findInEdges links every edge into its successor's list of entering

@@ -71,22 +71,44 @@ func (o *optimizer) thread(e *edge) {
 		e.setSucc(succ.jt)
 		o.changed(false)
 	}
+	// The edges on every path to e, as computed at the start of the
+	// pass, are e and its ancestors in the edge tree. The one with the
+	// lowest id that decides the successor's test wins (the order of
+	// libpcap's bitset walk); see decide.
 	for {
-		moved := false
-		e.edom.each(func(k int) bool {
-			target := decidedBy(e.succ(), o.edges[k], e)
-			if target == nil || useConflict(e.pred, target) {
-				return true
-			}
-			e.setSucc(target)
-			o.changed(true)
-			moved = target.jt != nil
-			return false
-		})
-		if !moved {
+		child := e.succ()
+		if child.jt == nil {
+			return
+		}
+		best := o.decide(e, child)
+		if checkDecide != nil {
+			checkDecide(o, e, child, best)
+		}
+		if best == nil {
+			return
+		}
+		e.setSucc(best)
+		o.changed(true)
+		if best.jt == nil {
 			return
 		}
 	}
+}
+
+// decideSlow is decide by walking all of e's ancestors (for tests).
+func (o *optimizer) decideSlow(e *edge, child *block) *block {
+	best, bestID := (*block)(nil), len(o.edges)
+	for k := int32(e.id); k != noEdge; k = o.etree.parent[k] {
+		if int(k) > bestID {
+			continue
+		}
+		target := decidedBy(child, o.edges[k], e)
+		if target == nil || useConflict(e.pred, target) {
+			continue
+		}
+		best, bestID = target, int(k)
+	}
+	return best
 }
 
 // A slot is one branch pointer of a block.
@@ -100,14 +122,6 @@ func (s slot) get() *block {
 		return s.b.jt
 	}
 	return s.b.jf
-}
-
-func (s slot) set(t *block) {
-	if s.onTrue {
-		s.b.jt = t
-	} else {
-		s.b.jf = t
-	}
 }
 
 // pullUp reorders a chain of tests below block b. For "or" chains
@@ -138,7 +152,8 @@ func (o *optimizer) pullUp(b *block, orChain bool) {
 		return x.jf
 	}
 	inChain := func(x *block) bool {
-		return x != nil && exit(x) == exit(b) && x.opt.dom.has(b.opt.num)
+		o.spend(1)
+		return x != nil && exit(x) == exit(b) && o.inDom(b, x)
 	}
 
 	diff := slot{first.pred, first.pred.jt == b}
@@ -166,20 +181,18 @@ func (o *optimizer) pullUp(b *block, orChain bool) {
 		same = along(s)
 	}
 
+	// The edges move through moveEdge, which keeps the dominator
+	// information up to date.
+	set := func(s slot, t *block) { o.moveEdge(s.b, s.onTrue, t) }
 	pull := same.get()
-	same.set(along(pull).get())
-	along(pull).set(diff.get())
+	set(same, along(pull).get())
+	set(along(pull), diff.get())
 	if atTop {
 		for e := b.opt.in; e != nil; e = e.nextIn {
-			if e.pred.jt == b {
-				e.pred.jt = pull
-			} else {
-				e.pred.jf = pull
-			}
+			set(slot{e.pred, e.pred.jt == b}, pull)
 		}
 	} else {
-		diff.set(pull)
+		set(diff, pull)
 	}
 	o.changed(true)
-	o.findDom()
 }

@@ -24,67 +24,78 @@ func sameBlock(a, b *block) bool {
 		sameStmts(a.stmts, b.stmts)
 }
 
-// reachable returns the set of blocks reachable from root.
-func reachable(root *block) map[*block]bool {
-	seen := make(map[*block]bool)
-	var walk func(b *block)
-	walk = func(b *block) {
-		if b == nil || seen[b] {
-			return
-		}
-		seen[b] = true
-		if bpf.Class(b.s.code) != bpf.RET {
-			walk(b.jt)
-			walk(b.jf)
-		}
-	}
-	walk(root)
-	return seen
+// mergeKey identifies a block's content for mergeBlocks: two live
+// blocks are equal (sameBlock) exactly when their keys are.
+type mergeKey struct {
+	code   uint16
+	k      uint32
+	jt, jf *block
+	stmts  string // the live statements, encoded by stmtsKey
 }
 
-// mergeBlocks redirects every branch to a block that equals a block
-// numbered later to that later block (the last of the equal ones),
-// until no two reachable blocks are equal.
+// stmtsKey encodes the statements of l that were not deleted.
+func stmtsKey(buf []byte, l *slist) []byte {
+	for ; l != nil; l = l.next {
+		if l.s.code == nopCode {
+			continue
+		}
+		buf = append(buf, byte(l.s.code), byte(l.s.code>>8),
+			byte(l.s.k), byte(l.s.k>>8), byte(l.s.k>>16), byte(l.s.k>>24))
+	}
+	return buf
+}
+
+// mergeBlocks makes every branch to a block equal to another go to one
+// block of each set of equal ones, until no two reachable blocks are
+// equal: same statements, same branch, same successors.
+//
+// libpcap compares every pair of blocks, redirects, and starts again
+// until nothing changes, which is quadratic per round with up to one
+// round per level. Going up from the leaves instead, with the successors
+// of each block already merged, a hash table of block contents finds
+// all the equal blocks in one pass. The graph that results is the same
+// up to which block of a set stands for it, which only the block
+// numbers tell apart: the code emitted is the same.
 func (o *optimizer) mergeBlocks() {
 	n := len(o.blocks)
-	for round := 0; round < n+1; round++ {
-		for _, b := range o.blocks {
-			b.opt.same = nil
+	canon := make([]*block, n)
+	table := make(map[mergeKey]*block, n)
+	var buf []byte
+	o.spend(2 * n)
+	// Post-order walk: a block after its successors.
+	type frame struct {
+		b    *block
+		next int
+	}
+	stack := []frame{{o.root, 0}}
+	seen := make([]bool, n)
+	seen[o.root.opt.num] = true
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		b := f.b
+		if b.jt != nil && bpf.Class(b.s.code) != bpf.RET && f.next < 2 {
+			s := b.jt
+			if f.next == 1 {
+				s = b.jf
+			}
+			f.next++
+			if !seen[s.opt.num] {
+				seen[s.opt.num] = true
+				stack = append(stack, frame{s, 0})
+			}
+			continue
 		}
-		live := reachable(o.root)
-		for i := n - 2; i >= 0; i-- {
-			bi := o.blocks[i]
-			if !live[bi] {
-				continue
-			}
-			for j := i + 1; j < n; j++ {
-				bj := o.blocks[j]
-				if live[bj] && sameBlock(bi, bj) {
-					if bj.opt.same != nil {
-						bi.opt.same = bj.opt.same
-					} else {
-						bi.opt.same = bj
-					}
-					break
-				}
-			}
+		stack = stack[:len(stack)-1]
+		if b.jt != nil && bpf.Class(b.s.code) != bpf.RET {
+			b.jt, b.jf = canon[b.jt.opt.num], canon[b.jf.opt.num]
 		}
-		moved := false
-		for _, b := range o.blocks {
-			if b.jt == nil {
-				continue
-			}
-			if t := b.jt.opt.same; t != nil {
-				b.jt = t
-				moved = true
-			}
-			if t := b.jf.opt.same; t != nil {
-				b.jf = t
-				moved = true
-			}
-		}
-		if !moved {
-			return
+		buf = stmtsKey(buf[:0], b.stmts)
+		key := mergeKey{b.s.code, b.s.k, b.jt, b.jf, string(buf)}
+		if c := table[key]; c != nil {
+			canon[b.opt.num] = c
+		} else {
+			table[key] = b
+			canon[b.opt.num] = b
 		}
 	}
 }

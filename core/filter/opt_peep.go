@@ -158,6 +158,11 @@ func (o *optimizer) peepBranch(b *block, last *slist) {
 	// as always jumping, which is wrong when A is 0; master's output shows
 	// no trace of that rule.)
 	if b.s.code == bpf.JMP|bpf.JSET|bpf.K && b.s.k == 0 {
+		if b.jt != b.jf {
+			// An edge moves without counting as a change; the
+			// dominator information must be redone (opt_dom.go).
+			o.dom.stale = true
+		}
 		b.jt = b.jf
 	}
 	// A comparison with X known to be constant compares with that.

@@ -48,6 +48,10 @@ type compiler struct {
 	// touch (protochain's loop).
 	noOptimize bool
 
+	// optBudget bounds the optimiser's work (see optimizer.spend);
+	// optWork is what it spent.
+	optBudget, optWork int64
+
 	// Link-layer layout, set by initLinktype and changed as the parser
 	// meets vlan, mpls, pppoes, geneve and vxlan: each shifts what the
 	// following primitives load.
