@@ -9,10 +9,17 @@ int shim_check_activated(pcap_t *p);	/* 1 + text if activated */
 int shim_not_activated(pcap_t *p);	/* text, returns PCAP_ERROR_NOT_ACTIVATED */
 int shim_activate_live(pcap_t *p);	/* live.c: activate a pcap_create'd handle */
 int shim_refill(pcap_t *p);		/* loop.c: > 0 packets ready, else SHIM_FILL_* */
+int shim_init_called(void);		/* tables.c: pcap_init succeeded */
 
 int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
 int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data);
 int shim_live_wait(pcap_t *p);		/* live.c: 1 ready, 0 would block, < 0 error/break */
 int shim_live_stats(pcap_t *p, struct pcap_stat *ps);	/* live.c, async-signal-safe */
+int shim_live_setfilter(pcap_t *p);	/* live.c: kernel filter for p->fcode */
+
+/* bpf.c: bpf_filter with a live packet's VLAN metadata (libpcap's
+ * pcap_filter_with_aux_data). */
+u_int shim_filter_vlan(const struct bpf_insn *pc, const u_char *p,
+    u_int wirelen, u_int buflen, u_int vlan_present, u_int vlan_tag);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pcapshim.h"
+#include "front.h"
 
 #define PCAPSHIM_VERSION "0.1.0"
 
@@ -35,6 +35,13 @@ int pcap_init(unsigned int opts, char *errbuf)
 		return PCAP_ERROR;
 	}
 	return 0;
+}
+
+/* shim_init_called: has a pcap_init call succeeded (libpcap's "new API"
+ * mode, in which pcap_lookupdev refuses)? */
+int shim_init_called(void)
+{
+	return __atomic_load_n(&init_choice, __ATOMIC_SEQ_CST) != 0;
 }
 
 const char *pcap_statustostr(int code)

@@ -358,12 +358,6 @@ func TestTables(t *testing.T) {
 	t.Run("init-local", func(t *testing.T) { compare(t, bin, nil, dirArg, "local") })
 }
 
-// TestDevs: pcap_findalldevs lists lo and any; pcap_lookupnet.
-func TestDevs(t *testing.T) {
-	bin := build(t, "devs")
-	compare(t, bin, nil, dirArg)
-}
-
 // pcapCount counts the records of a classic little-endian pcap file.
 func pcapCount(t *testing.T, path string) int {
 	t.Helper()
