@@ -10,8 +10,11 @@
  *  - a shift by X >= 32 yields 0, a shift by a constant k uses k's low 5
  *    bits (what the x86 build of libpcap does with its plain C shift);
  *  - the Linux "ancillary data" offsets (SKF_AD_OFF + n, i.e. k >= 0xfffff000)
- *    get no special meaning in userspace: libpcap passes no aux data, so such
- *    a load is simply out of bounds and the filter returns 0;
+ *    get no special meaning in bpf_filter: libpcap passes no aux data, so such
+ *    a load is simply out of bounds and the filter returns 0. Live captures
+ *    filtering in userspace use shim_filter_vlan, which, as libpcap's
+ *    pcap_filter_with_aux_data, answers the VLAN tag and VLAN-present loads
+ *    from the ring's metadata (every other ancillary load still fails);
  *  - an opcode the interpreter does not know aborts the process, as libpcap's
  *    does (bpf_validate accepts some of those, e.g. RET|X or codes >= 0x100);
  *  - pcap_offline_filter with no instructions returns 0 (libpcap's choice),
@@ -42,8 +45,54 @@ static inline uint32_t get16(const u_char *b)
  * extension), which predicts better than one shared switch. Codes above 0xff
  * are rejected before the table is indexed.
  */
+/* The VLAN metadata of a live packet (libpcap's struct pcap_bpf_aux_data). */
+struct vlan_aux {
+	uint32_t present, tag;
+};
+
+/* SKF_AD_OFF + SKF_AD_VLAN_TAG / SKF_AD_VLAN_TAG_PRESENT. */
+#define AD_VLAN_TAG 0xfffff02cu
+#define AD_VLAN_PRESENT 0xfffff030u
+
+/*
+ * An absolute load past the packet: with aux data, the VLAN fields. libpcap
+ * answers them for 1-byte loads only (what 1.10.3's compiler emits); this
+ * answers any size, as the kernel does, because the compiler follows master,
+ * which loads the tag with ldh: the userspace result then matches the
+ * kernel filter's for the same program.
+ */
+static int vlan_load(const struct vlan_aux *aux, uint32_t k, uint32_t *A)
+{
+	if (aux == NULL)
+		return 0;
+	if (k == AD_VLAN_TAG)
+		*A = aux->tag;
+	else if (k == AD_VLAN_PRESENT)
+		*A = aux->present;
+	else
+		return 0;
+	return 1;
+}
+
+static u_int run(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
+    u_int buflen, const struct vlan_aux *aux);
+
 u_int bpf_filter(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
     u_int buflen)
+{
+	return run(pc, p, wirelen, buflen, NULL);
+}
+
+u_int shim_filter_vlan(const struct bpf_insn *pc, const u_char *p,
+    u_int wirelen, u_int buflen, u_int vlan_present, u_int vlan_tag)
+{
+	struct vlan_aux aux = { vlan_present, vlan_tag };
+
+	return run(pc, p, wirelen, buflen, &aux);
+}
+
+static u_int run(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
+    u_int buflen, const struct vlan_aux *aux)
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -124,18 +173,27 @@ ret_a:	return A;
 	/* Absolute loads. The bound checks are written so that no sum can
 	 * wrap: k + size <= buflen, evaluated without overflow. */
 ld_w_abs:
-	if (k > buflen || buflen - k < 4)
+	if (k > buflen || buflen - k < 4) {
+		if (vlan_load(aux, k, &A))
+			NEXT();
 		return 0;
+	}
 	A = get32(p + k);
 	NEXT();
 ld_h_abs:
-	if (k > buflen || buflen - k < 2)
+	if (k > buflen || buflen - k < 2) {
+		if (vlan_load(aux, k, &A))
+			NEXT();
 		return 0;
+	}
 	A = get16(p + k);
 	NEXT();
 ld_b_abs:
-	if (k >= buflen)
+	if (k >= buflen) {
+		if (vlan_load(aux, k, &A))
+			NEXT();
 		return 0;
+	}
 	A = p[k];
 	NEXT();
 

@@ -1,7 +1,7 @@
 /*
  * filter.c: compiling filters (in the Go backend) and installing them.
- * Installed programs are copied into the handle and run in C (bpf.c) on the
- * savefile path.
+ * Installed programs are copied into the handle and run in C (engine.c,
+ * bpf.c); on live handles they also go to the socket (live.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,23 +74,16 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 	p->fcode.bf_len = fp->bf_len;
 	/* NULL (bpf_filter runs instead) if it cannot be translated. */
 	p->engine = shim_engine_build(copy, fp->bf_len);
-	if (p->kind == SHIM_KIND_LIVE) {
-		/*
-		 * Hook for the kernel filter (SO_ATTACH_FILTER with the
-		 * compiler's Linux variant). For now the backend leaves it to
-		 * the userspace copy above, which the C loop always runs.
-		 */
-		const struct shim_backend *be = shim_be(p->errbuf);
-		sigset_t old;
-		int rc;
-
-		if (be == NULL)
-			return PCAP_ERROR;
-		shim_enter_go(&old);
-		rc = be->live_filter(p);
-		shim_leave_go(&old);
-		if (rc < 0)
-			return PCAP_ERROR;
+	p->fcode_vlanaux = 0;
+	for (size_t i = 0; i < fp->bf_len; i++) {
+		/* ld{b,h,} [vlan_tci] / [vlanp]: SKF_AD_OFF + 44 / + 48 */
+		if (BPF_CLASS(copy[i].code) == BPF_LD &&
+		    BPF_MODE(copy[i].code) == BPF_ABS &&
+		    (copy[i].k == 0xfffff02cu || copy[i].k == 0xfffff030u))
+			p->fcode_vlanaux = 1;
 	}
+	/* Live: into the kernel too, if it takes it (live.c). */
+	if (p->kind == SHIM_KIND_LIVE)
+		return shim_live_setfilter(p);
 	return 0;
 }

@@ -242,6 +242,7 @@ void pcap_close(pcap_t *p)
 	free(p->tstamp_list);
 	free(p->device);
 	free(p->batch);
+	free(p->aux);
 	free(p);
 }
 

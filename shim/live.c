@@ -3,18 +3,21 @@
  * opens the AF_PACKET socket and its TPACKET_V3 ring and harvests retired
  * blocks without ever blocking; everything that waits or that a host may
  * call from a signal handler is here: the poll on the socket and the
- * breakloop eventfd, statistics, injection, non-blocking mode, direction.
+ * breakloop eventfd, statistics, injection, non-blocking mode, direction,
+ * and the kernel filter (pcap_setfilter).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -63,6 +66,10 @@ int shim_activate_live(pcap_t *p)
 
 	if ((be = shim_be(p->errbuf)) == NULL)
 		return PCAP_ERROR;
+	if (p->aux == NULL && (p->aux = calloc(SHIM_BATCH, sizeof *p->aux)) == NULL) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
+		return PCAP_ERROR;
+	}
 	/* The eventfd pcap_breakloop writes to wake a reader blocked in poll.
 	 * Created before the socket, as libpcap does, so fd numbers match. */
 	p->wakefd = eventfd(0, EFD_NONBLOCK);
@@ -258,6 +265,186 @@ int shim_live_stats(pcap_t *p, struct pcap_stat *ps)
 	return 0;
 }
 
+/*
+ * The kernel filter, as libpcap 1.10's pcap_setfilter_linux: p->fcode (the
+ * program pcap_compile made, Linux-extension loads included) is attached to
+ * the socket with SO_ATTACH_FILTER, its loads rewritten for cooked sockets,
+ * where the kernel's packet starts at the link-layer payload.
+ */
+
+/* SLL/SLL2 header offsets -> kernel offsets (fix_offset); -1: a field the
+ * kernel cannot give, so the program stays in userspace. */
+static int fix_offset(pcap_t *p, struct sock_filter *f)
+{
+	int sll2 = p->linktype == DLT_LINUX_SLL2;
+	uint32_t hl = sll2 ? 20 : 16;
+
+	if (f->k >= (uint32_t)SKF_AD_OFF)	/* already ancillary */
+		return 0;
+	if (f->k >= hl)
+		f->k -= hl;			/* in the payload */
+	else if (f->k == (sll2 ? 0u : 14u))
+		f->k = SKF_AD_OFF + SKF_AD_PROTOCOL;
+	else if (f->k == (sll2 ? 10u : 0u))
+		f->k = SKF_AD_OFF + SKF_AD_PKTTYPE;
+	else if (sll2 && f->k == 4)
+		f->k = SKF_AD_OFF + SKF_AD_IFINDEX;
+	else if ((int32_t)f->k > 0)
+		return -1;			/* elsewhere in the header */
+	return 0;
+}
+
+/* 1: prog is the kernel's version of p->fcode; 0: it cannot be. */
+static int fix_program(pcap_t *p, struct sock_filter *prog)
+{
+	u_int i;
+
+	memcpy(prog, p->fcode.bf_insns, p->fcode.bf_len * sizeof *prog);
+	if (!p->cooked)
+		return 1;
+	for (i = 0; i < p->fcode.bf_len; i++) {
+		uint16_t c = prog[i].code;
+
+		if ((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) &&
+		    (BPF_MODE(c) == BPF_ABS || BPF_MODE(c) == BPF_IND ||
+		    BPF_MODE(c) == BPF_MSH) && fix_offset(p, &prog[i]) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* SO_DETACH_FILTER; "no filter" is not an error. */
+static int reset_kernel_filter(pcap_t *p)
+{
+	int dummy = 0;
+
+	if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy,
+	    sizeof dummy) < 0 && errno != ENOENT && errno != ENONET)
+		return -1;
+	return 0;
+}
+
+/*
+ * Attaches fcode: first a reject-everything filter, then the socket queue is
+ * drained, then fcode, so nothing the old filter let through is queued
+ * behind it (packets already in the ring are the caller's business). 0 on
+ * success; -1 with errno when the kernel refused fcode (the socket is then
+ * left without a filter); -2 with text in errbuf on a fatal error.
+ */
+static int set_kernel_filter(pcap_t *p, struct sock_fprog *fcode)
+{
+	static struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+	static const struct sock_fprog total = { 1, &reject };
+	int total_on = 0, mode, save;
+	char drain[1];
+
+	/* Errors here are ignored, as libpcap does: at worst a few stale
+	 * packets rather than userspace filtering. */
+	if (setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &total, sizeof total) == 0) {
+		total_on = 1;
+		if ((mode = fcntl(p->fd, F_GETFL, 0)) < 0) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "can't get FD flags when changing filter: %s", strerror(errno));
+			return -2;
+		}
+		if (fcntl(p->fd, F_SETFL, mode | O_NONBLOCK) < 0) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "can't set nonblocking mode when changing filter: %s",
+			    strerror(errno));
+			return -2;
+		}
+		while (recv(p->fd, drain, sizeof drain, MSG_TRUNC) >= 0)
+			;
+		save = errno;
+		if (save != EAGAIN) {
+			(void)fcntl(p->fd, F_SETFL, mode);
+			(void)reset_kernel_filter(p);
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "recv failed when changing filter: %s", strerror(save));
+			return -2;
+		}
+		if (fcntl(p->fd, F_SETFL, mode) < 0) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+			    "can't restore FD flags when changing filter: %s",
+			    strerror(errno));
+			return -2;
+		}
+	}
+	if (setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, fcode, sizeof *fcode) == 0)
+		return 0;
+	save = errno;
+	if (total_on && reset_kernel_filter(p) < 0) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE,
+		    "can't remove kernel total filter: %s", strerror(errno));
+		return -2;
+	}
+	errno = save;
+	return -1;
+}
+
+/*
+ * pcap_setfilter on a live handle, after p->fcode was installed. As in
+ * libpcap, the kernel filter replaces the userspace one when it attaches,
+ * and then the userspace filter runs only on packets the kernel filter did
+ * not see: the rest of the current batch, and the ring blocks the source
+ * counts when told (an upper bound, computed as libpcap does). Otherwise
+ * (program the kernel cannot take or refused: warnings on stderr with
+ * libpcap's texts) the kernel filter is removed and userspace filters all.
+ */
+int shim_live_setfilter(pcap_t *p)
+{
+	const struct shim_backend *be;
+	struct sock_fprog fcode = { 0, NULL };
+	int can = 0, err = 0, rc, i;
+	sigset_t old;
+
+	p->ufilter_all = 1;
+	if (p->fcode.bf_len > USHRT_MAX) {
+		fprintf(stderr, "Warning: Filter too complex for kernel\n");
+	} else {
+		fcode.filter = malloc(p->fcode.bf_len * sizeof *fcode.filter);
+		if (fcode.filter == NULL) {
+			snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "malloc: %s",
+			    strerror(errno));
+			return PCAP_ERROR;
+		}
+		fcode.len = (unsigned short)p->fcode.bf_len;
+		can = fix_program(p, fcode.filter);
+	}
+	if (can) {
+		err = set_kernel_filter(p, &fcode);
+		if (err == 0) {
+			p->ufilter_all = 0;
+		} else if (err == -1) {
+			if (errno == ENOMEM)
+				fprintf(stderr, "Warning: Couldn't allocate kernel memory for filter: try increasing net.core.optmem_max with sysctl\n");
+			else if (errno != ENOPROTOOPT && errno != EOPNOTSUPP)
+				fprintf(stderr, "Warning: Kernel filter failed: %s\n",
+				    strerror(errno));
+		}
+	}
+	if (p->ufilter_all && reset_kernel_filter(p) < 0) {
+		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "can't remove kernel filter: %s",
+		    strerror(errno));
+		err = -2;
+	}
+	free(fcode.filter);
+	if (err == -2)
+		return PCAP_ERROR;
+	p->kfilter = !p->ufilter_all;
+	/* Packets already described in the batch passed the old filter (or
+	 * none): the new one decides in userspace, as for the ring blocks. */
+	if (p->kfilter)
+		for (i = p->batch_i; i < p->batch_n; i++)
+			p->aux[i].ufilter = 1;
+	if ((be = shim_be(p->errbuf)) == NULL)
+		return PCAP_ERROR;
+	shim_enter_go(&old);
+	rc = be->live_filter(p);
+	shim_leave_go(&old);
+	return rc < 0 ? PCAP_ERROR : 0;
+}
+
 /* Text for an operation a savefile or dead handle cannot do. */
 static int cannot(pcap_t *p, const char *savefile_text, const char *dead_text)
 {
@@ -423,8 +610,11 @@ int pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 	int fd;
 
-	if (device == NULL || strcmp(device, "any") == 0) {
-		*netp = *maskp = 0;	/* "any" has no single network */
+	/* "any", and any name containing "bluetooth" or "usbmon" (1.10.3's
+	 * Bluetooth and USB pseudo-devices), have no network */
+	if (device == NULL || strcmp(device, "any") == 0 ||
+	    strstr(device, "bluetooth") != NULL || strstr(device, "usbmon") != NULL) {
+		*netp = *maskp = 0;
 		return 0;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -458,11 +648,13 @@ int pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 	close(fd);
 	*maskp = sin->sin_addr.s_addr;
 	if (*maskp == 0) {
-		/* No mask: fall back to the address class, as libpcap does. */
-		uint32_t a = ntohl(*netp);
+		/* No mask: fall back to the address class as libpcap 1.10.3
+		 * does, testing and masking the network-order value as if it
+		 * were in host order (so 10.1.2.3/0 gives 0.0.0.3/0.0.0.255). */
+		uint32_t a = *netp;
 
-		*maskp = htonl(IN_CLASSA(a) ? IN_CLASSA_NET :
-		    IN_CLASSB(a) ? IN_CLASSB_NET : IN_CLASSC(a) ? IN_CLASSC_NET : 0);
+		*maskp = IN_CLASSA(a) ? IN_CLASSA_NET :
+		    IN_CLASSB(a) ? IN_CLASSB_NET : IN_CLASSC(a) ? IN_CLASSC_NET : 0;
 		if (*maskp == 0) {
 			snprintf(errbuf, PCAP_ERRBUF_SIZE,
 			    "inet class for 0x%x unknown", a);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pcapshim.h"
@@ -48,6 +49,53 @@ static int passes(pcap_t *p, const struct shim_pkt *k)
 		    k->hdr.caplen) != 0;
 	return p->fcode.bf_insns == NULL ||
 	    bpf_filter(p->fcode.bf_insns, k->data, k->hdr.len, k->hdr.caplen) != 0;
+}
+
+/*
+ * Live: the end of libpcap's pcap_handle_packet_mmap for batch entry i. The
+ * userspace filter runs when no kernel filter is attached, or on a packet
+ * from before the current kernel filter, on the packet as the kernel gave
+ * it (stripped VLAN tag in the aux data, wire length without the cooked
+ * header); then the tag is re-inserted and caplen trimmed to the snapshot.
+ * 0: the filter rejected it.
+ */
+static int live_finish(pcap_t *p, int i)
+{
+	struct shim_pkt *k = &p->batch[i];
+	const struct shim_aux *a = &p->aux[i];
+
+	if (p->fcode.bf_insns != NULL && (p->ufilter_all || a->ufilter)) {
+		u_int wire = k->hdr.len - a->hdrlen;
+
+		if (p->fcode_vlanaux) {
+			if (shim_filter_vlan(p->fcode.bf_insns, k->data, wire,
+			    k->hdr.caplen, a->vlanp, a->tci & 0x0fff) == 0)
+				return 0;
+		} else if (p->engine != NULL) {
+			if (shim_engine_run(p->engine, k->data, wire, k->hdr.caplen) == 0)
+				return 0;
+		} else if (bpf_filter(p->fcode.bf_insns, k->data, wire,
+		    k->hdr.caplen) == 0) {
+			return 0;
+		}
+	}
+	if (a->ins != 0) {
+		/* The source checked there is head room and caplen >= ins:
+		 * move the bytes before the tag's place back 4 bytes. */
+		u_char *d = (u_char *)k->data - 4;
+
+		memmove(d, d + 4, a->ins);
+		d[a->ins] = (u_char)(a->tpid >> 8);
+		d[a->ins + 1] = (u_char)a->tpid;
+		d[a->ins + 2] = (u_char)(a->tci >> 8);
+		d[a->ins + 3] = (u_char)a->tci;
+		k->data = d;
+		k->hdr.caplen += 4;
+		k->hdr.len += 4;
+	}
+	if (k->hdr.caplen > (bpf_u_int32)p->snapshot)
+		k->hdr.caplen = (bpf_u_int32)p->snapshot;
+	return 1;
 }
 
 /* Read op for handles that have no packets to give. */
@@ -121,7 +169,7 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 			}
 		}
 		k = &p->batch[p->batch_i++];
-		if (!passes(p, k))
+		if (!live_finish(p, p->batch_i - 1))
 			continue;
 		cb(user, &k->hdr, k->data);
 		if (++n >= cnt && cnt > 0)
@@ -152,7 +200,7 @@ int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
 			}
 		}
 		k = &p->batch[p->batch_i++];
-		if (!passes(p, k))
+		if (!live_finish(p, p->batch_i - 1))
 			continue;
 		p->next_hdr = k->hdr;
 		*h = &p->next_hdr;

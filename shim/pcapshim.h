@@ -30,6 +30,25 @@ struct shim_pkt {
 	const u_char *data;
 };
 
+/*
+ * Live packets only: what the C loop needs to finish a packet as libpcap's
+ * pcap_handle_packet_mmap does after the ring walk (the Go source leaves
+ * the packet as the kernel delivered it, cooked header built, caplen not
+ * yet trimmed): the userspace filter with the VLAN aux data, then the
+ * re-insertion of a VLAN tag the kernel stripped, then the snapshot trim.
+ * One per batch entry; 8 bytes (core/live.Aux mirrors it).
+ */
+struct shim_aux {
+	uint16_t tci;		/* tp_vlan_tci */
+	uint16_t tpid;		/* TPID of the tag to re-insert */
+	uint8_t vlanp;		/* the kernel reports a tag (libpcap's VLAN_VALID) */
+	uint8_t ins;		/* re-insert the tag at this offset; 0: don't */
+	uint8_t ufilter;	/* in a ring block the kernel filter did not
+				 * filter: run the userspace filter on it */
+	uint8_t hdrlen;		/* cooked header length the Go side added
+				 * (the filter's wire length excludes it) */
+};
+
 enum shim_kind {
 	SHIM_KIND_NONE = 0,	/* pcap_create'd, not activated */
 	SHIM_KIND_OFFLINE,	/* a savefile */
@@ -74,6 +93,11 @@ struct pcap {
 	int direction;			/* pcap_direction_t; Go reads it per fill */
 	int netdown;			/* saw ENETDOWN, device still there */
 	long long ifdrop_base;		/* sysfs drop counters at last pcap_stats; -1 = off */
+	struct shim_aux *aux;		/* SHIM_BATCH entries beside batch, or NULL */
+	int ufilter_all;		/* userspace filters every packet (no
+					 * kernel filter attached) */
+	int kfilter;			/* a kernel filter is attached */
+	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */
 
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;
@@ -122,7 +146,9 @@ struct shim_backend {
 	int (*dlt_to_linktype)(int dlt);	/* -1 if none */
 	/* live: activate from p->opt_* (0, warning > 0, or PCAP_ERROR*; empty
 	 * errbuf = pcap_statustostr text), and the hook called after
-	 * pcap_setfilter (1: kernel filters, 0: userspace, < 0: error). */
+	 * pcap_setfilter attached (p->kfilter 1) or removed (0) the kernel
+	 * filter: the source then knows which ring blocks still need the
+	 * userspace filter (0, or < 0 with text in p->errbuf). */
 	int (*open_live)(struct pcap *p, char *errbuf);
 	int (*live_filter)(struct pcap *p);
 };

@@ -17,10 +17,24 @@
 //     handler can reach them safely.
 //
 // Packets are edited in place in the ring, as libpcap does: cooked
-// (LINUX_SLL / LINUX_SLL2) headers are written in front of the payload, and
-// VLAN tags the kernel stripped are re-inserted after the MAC addresses
-// (EN10MB) or the first 14 bytes of the SLL header; PACKET_RESERVE leaves the
-// room for both.
+// (LINUX_SLL / LINUX_SLL2) headers are written in front of the payload here;
+// the rest of libpcap's per-packet work is the C loop's (shim/loop.c), from
+// each packet's Aux: the userspace filter, run with the VLAN metadata on the
+// packet as the kernel gave it, then the re-insertion of a VLAN tag the
+// kernel stripped (after the MAC addresses for EN10MB, the first 14 bytes of
+// the SLL header for LINUX_SLL; PACKET_RESERVE leaves the room), then the
+// snapshot trim.
+//
+// Filters: pcap_setfilter attaches the program to the socket (shim/live.c,
+// as libpcap's pcap_setfilter_linux, cooked offsets rewritten). While a
+// kernel filter is attached the userspace filter runs only on packets the
+// kernel filter did not see: FilterChanged counts, as libpcap does, the
+// ring blocks that were in use when it was attached, and Fill marks their
+// packets (Aux.UFilter). Without one (the kernel refused the program, or
+// it reads cooked-header fields the kernel cannot give) every packet is
+// filtered in userspace. pcap_compile on a live handle uses the compiler's
+// Linux extensions (VLAN, inbound/outbound, ifindex from the kernel's
+// ancillary data) when SO_BPF_EXTENSIONS has the VLAN ones, as libpcap.
 //
 // Deviation from libpcap 1.10.3: immediate mode keeps TPACKET_V3 with a 1 ms
 // block-retire timeout instead of switching to TPACKET_V2; what hosts see is

@@ -66,6 +66,9 @@ const (
 	blockStatusOffset  = 8 // tpacket_block_desc.hdr.bh1.block_status
 	blockNumPktsOffset = 12
 	blockFirstOffset   = 16
+
+	soBPFExtensions     = 48 // SO_BPF_EXTENSIONS (asm-generic/socket.h)
+	skfAdVlanTagPresent = 48 // SKF_AD_VLAN_TAG_PRESENT (linux/filter.h)
 )
 
 // Options are the pcap_set_* values of a pcap_create'd handle.
@@ -289,6 +292,12 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 				return s, nil, sysErr(ErrGeneric, "setsockopt (PACKET_ADD_MEMBERSHIP)", err)
 			}
 		}
+	}
+	// Whether the compiler may use the kernel's VLAN ancillary loads:
+	// libpcap asks SO_BPF_EXTENSIONS for SKF_AD_VLAN_TAG_PRESENT.
+	if v, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, soBPFExtensions); err == nil &&
+		v >= skfAdVlanTagPresent {
+		s.vlanExt = true
 	}
 	// VLAN tags come in the ring headers; auxdata is what libpcap asks for.
 	if err := syscall.SetsockoptInt(fd, solPacket, packetAuxdata, 1); err != nil {

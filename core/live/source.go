@@ -2,6 +2,7 @@ package live
 
 import (
 	"encoding/binary"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -35,10 +36,20 @@ type Source struct {
 	ifindex   int
 	loIfindex int
 
-	// Per fill, from the C handle (pcap_set_datalink, pcap_setdirection).
+	// Per fill, from the C handle (pcap_set_datalink, pcap_setdirection)
+	// and the aux entries beside the batch (one per batch entry).
 	curDLT     int
 	direction  int
 	vlanOffset int // where to re-insert a VLAN tag; -1: never
+	aux        []Aux
+
+	// Kernel filter state (pcap_setfilter): userland says no kernel filter
+	// is attached; otherwise toFilter counts the ring blocks, from cur on,
+	// whose packets passed the previous filter (or none) and so still need
+	// the userspace one (libpcap's blocks_to_filter_in_userland).
+	userland bool
+	toFilter int
+	vlanExt  bool // the kernel has the VLAN ancillary loads
 
 	// Ring walk. cur is the block being read, held (acquired from the
 	// kernel) when inBlock; next/left locate its unread packets. handed
@@ -70,6 +81,62 @@ func (s *Source) Bufsize() int { return s.bufsize }
 
 // Cooked says packets get an SLL/SLL2 header (SOCK_DGRAM socket).
 func (s *Source) Cooked() bool { return s.cooked }
+
+// Aux mirrors the C struct shim_aux: what the C loop needs to finish a
+// live packet (userspace filter with VLAN metadata, tag re-insertion).
+type Aux struct {
+	TCI     uint16
+	TPID    uint16
+	VLANP   uint8 // the kernel reports a tag
+	Ins     uint8 // re-insert the tag at this offset; 0: don't
+	UFilter uint8 // the kernel filter did not see this packet
+	HdrLen  uint8 // cooked header length added in front
+}
+
+// AuxSize is the size C expects for one Aux.
+const AuxSize = unsafe.Sizeof(Aux{})
+
+// SetAux gives the entries Fill describes each packet's Aux in, one per
+// batch entry.
+func (s *Source) SetAux(aux []Aux) { s.aux = aux }
+
+// VLANExt says the kernel supports the VLAN ancillary loads (the
+// compiler's Linux extensions apply to this handle, as libpcap's
+// BPF_SPECIAL_VLAN_HANDLING).
+func (s *Source) VLANExt() bool { return s.vlanExt }
+
+// FilterChanged is told that pcap_setfilter attached a kernel filter
+// (kernel true) or left filtering to userspace. With a kernel filter, the
+// packets in the blocks user space holds or the kernel has filled passed
+// the previous filter: as libpcap, count an upper bound of those blocks,
+// walking back from the current one over the kernel-owned (free) ones and
+// keeping one more for a packet the old filter was still accepting.
+func (s *Source) FilterChanged(kernel bool) {
+	s.userland = !kernel
+	s.toFilter = 0
+	if !kernel || s.ring == nil {
+		return
+	}
+	off := s.cur - 1
+	if off < 0 {
+		off = s.blocks - 1
+	}
+	n := 0
+	for ; n < s.blocks; n++ {
+		if off--; off < 0 {
+			off = s.blocks - 1
+		}
+		// Blocks finished but kept for the batch are free for libpcap,
+		// which hands them back as soon as their last packet is handled.
+		if atomic.LoadUint32(s.status(off)) != tpStatusKernel && !slices.Contains(s.done, off) {
+			break
+		}
+	}
+	if n != 0 {
+		n--
+	}
+	s.toFilter = s.blocks - n
+}
 
 // SetParams passes the handle's current link type and direction.
 func (s *Source) SetParams(dlt, direction int) {
@@ -119,23 +186,26 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 			s.next = base + int(ne32(s.ring[base+blockFirstOffset:]))
 			s.inBlock = true
 		}
-		if s.left == 0 {
-			if s.handed {
-				s.done = append(s.done, s.cur)
-			} else {
-				s.release(s.cur)
-			}
-			s.handed = false
-			s.inBlock = false
-			s.cur = (s.cur + 1) % s.blocks
+		if s.left == 0 { // a block without packets
+			s.finishBlock()
 			continue
 		}
 		h := s.next
 		s.next = h + int(ne32(s.ring[h:]))
 		s.left--
-		if s.packet(h, &batch[n]) {
+		var a Aux
+		if s.packet(h, &batch[n], &a) {
+			if s.userland || s.toFilter > 0 {
+				a.UFilter = 1
+			}
+			if n < len(s.aux) {
+				s.aux[n] = a
+			}
 			n++
 			s.handed = true
+		}
+		if s.left == 0 {
+			s.finishBlock()
 		}
 	}
 	if n == 0 {
@@ -144,8 +214,28 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 	return n, nil
 }
 
-// packet turns the tpacket3_hdr at h into a descriptor; false: skip it.
-func (s *Source) packet(h int, out *core.Packet) bool {
+// finishBlock leaves the current block once its last packet is described,
+// as libpcap does after the last one is handled: handed back to the kernel
+// (at the next fill if the batch points into it), one fewer block for the
+// userspace filter, on to the next block.
+func (s *Source) finishBlock() {
+	if s.handed {
+		s.done = append(s.done, s.cur)
+	} else {
+		s.release(s.cur)
+	}
+	if s.toFilter > 0 {
+		s.toFilter--
+	}
+	s.handed = false
+	s.inBlock = false
+	s.cur = (s.cur + 1) % s.blocks
+}
+
+// packet turns the tpacket3_hdr at h into a descriptor and its Aux; false:
+// skip it. The packet is left as the kernel gave it, cooked header built:
+// the C loop filters, re-inserts the VLAN tag and trims to the snapshot.
+func (s *Source) packet(h int, out *core.Packet, aux *Aux) bool {
 	r := s.ring
 	sec := ne32(r[h+4:])
 	nsec := ne32(r[h+8:])
@@ -201,25 +291,22 @@ func (s *Source) packet(h int, out *core.Packet) bool {
 		}
 		caplen += hl
 		length += hl
+		aux.HdrLen = uint8(hl)
 	}
 
-	// Re-insert the tag the kernel took off: the bytes before the tag's
-	// place move back 4 bytes into the reserved head room.
-	if s.vlanOffset >= 0 && (tci != 0 || status&tpStatusVLANValid != 0) &&
-		caplen >= s.vlanOffset && start-4 >= sll+sockaddrLLLen {
+	// A tag the kernel took off (libpcap's VLAN_VALID): in the aux data
+	// for the userspace filter, and re-inserted by the C loop after the
+	// bytes before its place, when the kernel's caplen covers them and
+	// the reserved head room has space.
+	if tci != 0 || status&tpStatusVLANValid != 0 {
 		if tpid == 0 && status&tpStatusVLANTPIDValid == 0 {
 			tpid = ethP8021Q
 		}
-		copy(r[start-4:], r[start:start+s.vlanOffset])
-		start -= 4
-		tag := r[start+s.vlanOffset : start+s.vlanOffset+4]
-		binary.BigEndian.PutUint16(tag[0:], tpid)
-		binary.BigEndian.PutUint16(tag[2:], uint16(tci))
-		caplen += 4
-		length += 4
-	}
-	if caplen > s.snaplen {
-		caplen = s.snaplen
+		aux.VLANP, aux.TCI, aux.TPID = 1, uint16(tci), tpid
+		if s.vlanOffset >= 0 && int(ne32(r[h+12:])) >= s.vlanOffset &&
+			start-4 >= sll+sockaddrLLLen {
+			aux.Ins = uint8(s.vlanOffset)
+		}
 	}
 	frac := int64(nsec)
 	if !s.nano {

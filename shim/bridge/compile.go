@@ -33,6 +33,7 @@ func pcapshim_go_compile(p *C.struct_pcap, fp *C.struct_bpf_program, str *C.char
 		Netmask:  uint32(netmask),
 		Optimize: optimize != 0,
 		Live:     p.kind == C.SHIM_KIND_LIVE,
+		LinuxExt: liveLinuxExt(p),
 		Swapped:  p.swapped != 0,
 		Savefile: p.kind == C.SHIM_KIND_OFFLINE,
 	})

@@ -83,19 +83,37 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	return 0
 }
 
+// The C and Go views of one aux entry must agree.
+var _ [unsafe.Sizeof(C.struct_shim_aux{}) - live.AuxSize]struct{}
+var _ [live.AuxSize - unsafe.Sizeof(C.struct_shim_aux{})]struct{}
+
 // liveParams passes the handle's current link type and direction to a live
-// source before each fill (both can change between fills).
+// source before each fill (both can change between fills), and the aux
+// entries beside the batch.
 func liveParams(p *C.struct_pcap, src any) {
 	if s, ok := src.(*live.Source); ok {
 		s.SetParams(int(p.linktype), int(p.direction))
+		if p.aux != nil {
+			s.SetAux(unsafe.Slice((*live.Aux)(unsafe.Pointer(p.aux)), C.SHIM_BATCH))
+		}
 	}
 }
 
-// pcapshim_go_live_filter is called after pcap_setfilter installed fp on a
-// live handle for userspace filtering (the C loop runs p->fcode). It is the
-// place where the kernel filter (SO_ATTACH_FILTER with the compiler's Linux
-// variant) will be attached; returns 1 if the kernel now filters, 0 if
-// filtering stays in userspace, < 0 with text in p->errbuf on error.
+// liveLinuxExt says whether pcap_compile on p may use the Linux kernel's
+// ancillary loads: on a live AF_PACKET handle whose kernel has the VLAN
+// ones, as libpcap 1.10 sets BPF_SPECIAL_VLAN_HANDLING at activation.
+func liveLinuxExt(p *C.struct_pcap) bool {
+	if p.kind != C.SHIM_KIND_LIVE {
+		return false
+	}
+	s, ok := handles.Get(uintptr(p.goh)).(*live.Source)
+	return ok && s.VLANExt()
+}
+
+// pcapshim_go_live_filter is called after pcap_setfilter attached the
+// program to the socket (p->kfilter 1) or left it to userspace (0): the
+// source then marks which packets the C loop still filters. Returns 0, or
+// < 0 with text in p->errbuf.
 //
 //export pcapshim_go_live_filter
 func pcapshim_go_live_filter(p *C.struct_pcap) (rc C.int) {
@@ -105,5 +123,11 @@ func pcapshim_go_live_filter(p *C.struct_pcap) (rc C.int) {
 			rc = C.PCAP_ERROR
 		}
 	}()
+	s, ok := handles.Get(uintptr(p.goh)).(*live.Source)
+	if !ok {
+		setErr(&p.errbuf[0], "pcapshim: handle has no source (closed?)")
+		return C.PCAP_ERROR
+	}
+	s.FilterChanged(p.kfilter != 0)
 	return 0
 }
