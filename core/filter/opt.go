@@ -132,14 +132,12 @@ const (
 const optBudget int64 = 256 << 20
 
 // optimizeGraph optimises the program whose entry block is root and
-// returns the new entry block.
+// returns the new entry block. Statement lists may hold jumps: the
+// generators whose lists the optimiser would break (802.11 header
+// lengths, protochain, …) set noOptimize as libpcap's do; the Linux VLAN
+// extension's list is optimised, as libpcap does (a jump counts as a use
+// of A, so the loads it selects between stay).
 func (c *compiler) optimizeGraph(root *block) *block {
-	if hasListJumps(root) {
-		// Statement lists with jumps inside (link-layer prologues)
-		// are beyond the optimiser, as in libpcap, which turns
-		// optimisation off for them.
-		return root
-	}
 	budget := c.optBudget
 	if budget == 0 {
 		budget = optBudget
@@ -153,26 +151,6 @@ func (c *compiler) optimizeGraph(root *block) *block {
 	o.mergeBlocks()
 	c.optWork = o.work
 	return o.skipRoot()
-}
-
-// hasListJumps reports whether a statement list reachable from root has
-// a jump in it.
-func hasListJumps(root *block) bool {
-	seen := make(map[*block]bool)
-	var walk func(b *block) bool
-	walk = func(b *block) bool {
-		if b == nil || seen[b] {
-			return false
-		}
-		seen[b] = true
-		for s := b.stmts; s != nil; s = s.next {
-			if s.s.code != nopCode && bpf.Class(s.s.code) == bpf.JMP {
-				return true
-			}
-		}
-		return walk(b.jt) || walk(b.jf)
-	}
-	return walk(root)
 }
 
 // number gives every block reachable from the root its number, in
