@@ -83,8 +83,13 @@ test-go:
 
 test: deps all vet test-go test-fuzz
 
+# Every comparable benchmark (ours vs the system libpcap, interleaved) into
+# the table in BENCHMARKS.md; the raw output stays in build/bench.txt.
 bench: deps all
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
+	@mkdir -p build
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 60m ./... > build/bench.txt 2>&1; \
+	  rc=$$?; cat build/bench.txt; \
+	  $(GO) run ./test/bench/table < build/bench.txt > BENCHMARKS.md && cat BENCHMARKS.md; exit $$rc
 
 test-arm64 packages:
 	@echo "make $@: not implemented yet (issue 6)" >&2; exit 1

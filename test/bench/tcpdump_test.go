@@ -1,0 +1,117 @@
+package bench
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pcapshim/pcapshim/test/testutil"
+)
+
+// rounds is how many interleaved runs each comparison makes.
+const rounds = 5
+
+// report adds the medians of ours and libpcap's samples of one figure as
+// metrics ours-<unit> and libpcap-<unit>, with their spread
+// ((max-min)/median, the larger of the two) as spread%-<unit>, and logs
+// every raw figure. test/bench/table turns the metrics into the table.
+func report(b *testing.B, unit string, ours, sys []float64) {
+	mo, ms := median(ours), median(sys)
+	b.ReportMetric(mo, "ours-"+unit)
+	b.ReportMetric(ms, "libpcap-"+unit)
+	b.ReportMetric(100*max(spread(ours), spread(sys)), "spread%-"+unit)
+	b.Logf("%s: ours %s; libpcap %s (%d interleaved runs each)", unit, fmtAll(ours), fmtAll(sys), len(ours))
+}
+
+func spread(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if m := median(s); m > 0 {
+		return (s[len(s)-1] - s[0]) / m
+	}
+	return 0
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// BenchmarkTcpdump: stock tcpdump over a 1 M-packet capture of real
+// traffic, writing it out (-w) and printing what a filter selects
+// (-nr F 'tcp port 80 or udp port 53' > /dev/null): wall and CPU time.
+func BenchmarkTcpdump(b *testing.B) {
+	testutil.LibDir(b)
+	testutil.SystemLib(b)
+	tcpdump := testutil.Need(b, "tcpdump", "tcpdump")
+	dir := b.TempDir()
+	big := filepath.Join(dir, "big.pcap")
+	writeTraffic(b, big, packets)
+	cases := []struct {
+		name string
+		argv []string
+	}{
+		{"write", []string{tcpdump, "-r", big, "-w", filepath.Join(dir, "out.pcap")}},
+		{"filter-print", []string{tcpdump, "-nr", big, "tcp port 80 or udp port 53"}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var wall, cpu [2][]float64
+			interleave(rounds, func(lib testutil.Env) {
+				s := measure(b, lib, c.argv...)
+				wall[lib] = append(wall[lib], ms(s.wall))
+				cpu[lib] = append(cpu[lib], ms(s.cpu))
+			})
+			report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+			report(b, "cpu-ms", cpu[testutil.Ours], cpu[testutil.System])
+		})
+	}
+}
+
+// BenchmarkStartup: `tcpdump --version` wall time (the library loaded, the
+// Go backend not), and the peak RSS of tcpdump reading and filtering a
+// capture (the Go backend loaded).
+func BenchmarkStartup(b *testing.B) {
+	testutil.LibDir(b)
+	testutil.SystemLib(b)
+	tcpdump := testutil.Need(b, "tcpdump", "tcpdump")
+	b.Run("version", func(b *testing.B) {
+		var wall [2][]float64
+		interleave(4*rounds, func(lib testutil.Env) {
+			wall[lib] = append(wall[lib], ms(measure(b, lib, tcpdump, "--version").wall))
+		})
+		report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+	})
+	b.Run("rss", func(b *testing.B) {
+		dir := b.TempDir()
+		f := filepath.Join(dir, "t.pcap")
+		writeTraffic(b, f, 100_000)
+		var rss [2][]float64
+		interleave(rounds, func(lib testutil.Env) {
+			s := measure(b, lib, tcpdump, "-nr", f, "tcp port 80")
+			rss[lib] = append(rss[lib], float64(s.rssKB)/1024)
+		})
+		report(b, "rss-MB", rss[testutil.Ours], rss[testutil.System])
+	})
+}
+
+// BenchmarkCompileLong: pcap_compile, optimised, on an "or" of 200 hosts,
+// through `tcpdump -d -r F` (libpcap needs about a second here; an "or" of
+// 500 hosts takes it 9 s).
+func BenchmarkCompileLong(b *testing.B) {
+	testutil.LibDir(b)
+	testutil.SystemLib(b)
+	tcpdump := testutil.Need(b, "tcpdump", "tcpdump")
+	f := filepath.Join(b.TempDir(), "t.pcap")
+	writeTraffic(b, f, 10)
+	parts := make([]string, 200)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("host 10.0.%d.%d", i/256, i%256)
+	}
+	expr := strings.Join(parts, " or ")
+	var wall [2][]float64
+	interleave(3, func(lib testutil.Env) {
+		wall[lib] = append(wall[lib], ms(measure(b, lib, tcpdump, "-d", "-r", f, expr).wall))
+	})
+	report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+}
