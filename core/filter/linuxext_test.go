@@ -14,14 +14,7 @@ import (
 // bytecode-identical. (The kernel runs them; test/live compares tcpdump
 // on live traffic.)
 func TestVectorsLinuxExt(t *testing.T) {
-	shared, ok := vectors.SharedDir()
-	if !ok {
-		t.Skipf("conformance vectors not found under %s: clone the project beside shared/ or set PCAPSHIM_SHARED", shared)
-	}
-	cases, err := vectors.Load(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cases := loadVectors(t)
 	n, same := 0, 0
 	for i := range cases {
 		c := &cases[i]

@@ -27,10 +27,9 @@ var (
 	vecJobs   = flag.Int("j", runtime.GOMAXPROCS(0), "TestVectors: cases run in parallel")
 )
 
-// TestVectors runs libpcap master's filter test cases against Compile and
-// prints scores; failures go to /tmp/vectors-failures-<kind>.txt. Without
-// -strict it fails only when the compiler panics.
-func TestVectors(t *testing.T) {
+// loadVectors returns the shared directory and the conformance cases, or
+// skips the test when they are absent.
+func loadVectors(t *testing.T) (string, []vectors.Case) {
 	shared, ok := vectors.SharedDir()
 	if !ok {
 		t.Skipf("conformance vectors not found under %s: clone the project beside shared/ or set PCAPSHIM_SHARED", shared)
@@ -39,6 +38,14 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return shared, cases
+}
+
+// TestVectors runs libpcap master's filter test cases against Compile and
+// prints scores; failures go to /tmp/vectors-failures-<kind>.txt. Without
+// -strict it fails only when the compiler panics.
+func TestVectors(t *testing.T) {
+	shared, cases := loadVectors(t)
 	byKind := map[string][]*vectors.Case{}
 	for i := range cases {
 		c := &cases[i]
