@@ -216,6 +216,10 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 		// not implemented): what libpcap says for non-wireless devices.
 		return nil, nil, &Error{Code: ErrRfmonNotsup}
 	}
+	mode, fail := applyEnv(&o)
+	if fail != nil {
+		return nil, nil, fail
+	}
 	isAny := o.Device == "any"
 	s = &Source{fd: -1, any: isAny, loIfindex: -1, nano: o.Nano}
 	defer func() {
@@ -312,8 +316,19 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 		s.snaplen = sll2HdrLen + 1
 	}
 
-	if e := s.setupRing(o); e != nil {
-		return s, nil, e
+	// The ring, or recvmmsg where the kernel has no ring for us (or the
+	// environment asks for it).
+	if mode == "recvmmsg" {
+		if e := s.setupMmsg(o); e != nil {
+			return s, nil, e
+		}
+	} else if e := s.setupRing(o); e != nil {
+		if e.Errno != syscall.ENOPROTOOPT {
+			return s, nil, e
+		}
+		if e := s.setupMmsg(o); e != nil {
+			return s, nil, e
+		}
 	}
 	proto := uint16(ethPAll)
 	if o.Protocol != 0 {
@@ -345,10 +360,7 @@ func (s *Source) setupRing(o Options) *Error {
 	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
 	// page size doubled until one holds a frame; the buffer size, rounded
 	// up to whole frames, gives the count.
-	buf := o.BufferSize
-	if buf <= 0 {
-		buf = DefaultBufferSize
-	}
+	buf := bufferSize(o)
 	frameSize := MaxSnaplen
 	blockSize := os.Getpagesize()
 	for blockSize < frameSize {
