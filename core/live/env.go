@@ -64,10 +64,11 @@ func applyEnv(o *Options) (mode string, fail *Error) {
 		`: expected "ring" (default) or "recvmmsg"`}
 }
 
-// bufferSize is the capture buffer size o asks for, or the default.
-func bufferSize(o Options) int {
+// bufferSize is the capture buffer size o asks for (the environment's
+// already applied), or the default for the snapshot length in force.
+func (s *Source) bufferSize(o Options) int {
 	if o.BufferSize > 0 {
 		return o.BufferSize
 	}
-	return DefaultBufferSize
+	return DefaultBufferSize(s.snaplen)
 }

@@ -89,7 +89,7 @@ func (s *Source) setupMmsg(o Options) *Error {
 	// The socket's receive buffer plays the ring's part: the buffer size
 	// (pcap_set_buffer_size, or the default). SO_RCVBUFFORCE passes
 	// net.core.rmem_max with CAP_NET_ADMIN; otherwise the kernel caps it.
-	buf := bufferSize(o)
+	buf := s.bufferSize(o)
 	if syscall.SetsockoptInt(s.fd, solSocket, soRcvbufForce, buf) != nil {
 		if err := syscall.SetsockoptInt(s.fd, solSocket, soRcvbuf, buf); err != nil {
 			return sysErr(ErrGeneric, "setsockopt (SO_RCVBUF)", err)

@@ -35,8 +35,35 @@ const (
 // MaxSnaplen is libpcap's MAXIMUM_SNAPLEN: the default and the ceiling.
 const MaxSnaplen = 262144
 
-// DefaultBufferSize is libpcap's default ring size on Linux.
-const DefaultBufferSize = 2 << 20
+// LibpcapBufferSize is libpcap's default ring size on Linux (2 MiB: about
+// 1 ms of full-size frames at 10 GbE).
+const LibpcapBufferSize = 2 << 20
+
+// Default ring sizing (no pcap_set_buffer_size, no PCAPSHIM_BUFFER_SIZE):
+// room for a DefaultBurst-packet burst of frames as long as the snapshot
+// length or a full-size Ethernet frame, whichever is shorter, each with the
+// ring's per-packet overhead, rounded up to 1 MiB and kept between
+// libpcap's 2 MiB and MaxDefaultBufferSize. With the default snapshot
+// length that is 32 MiB (128 blocks of 256 KiB: 20,864 frames of 1514
+// bytes); with -s 96, 5 MiB.
+const (
+	DefaultBurst         = 20480
+	MaxDefaultBufferSize = 32 << 20
+	ringPacketOverhead   = 112  // tpacket3_hdr + sockaddr_ll + reserve + alignment
+	fullFrame            = 1518 // Ethernet frame with a VLAN tag, no FCS
+)
+
+// DefaultBufferSize is the capture buffer size used when neither the host
+// nor the environment sets one, for snapshot length snaplen.
+func DefaultBufferSize(snaplen int) int {
+	per := snaplen
+	if per <= 0 || per > fullFrame {
+		per = fullFrame
+	}
+	n := DefaultBurst * (per + ringPacketOverhead)
+	n = (n + 1<<20 - 1) &^ (1<<20 - 1)
+	return max(LibpcapBufferSize, min(n, MaxDefaultBufferSize))
+}
 
 // Kernel ABI (linux/if_packet.h, linux/if_ether.h, linux/if_arp.h).
 const (
@@ -360,7 +387,7 @@ func (s *Source) setupRing(o Options) *Error {
 	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
 	// page size doubled until one holds a frame; the buffer size, rounded
 	// up to whole frames, gives the count.
-	buf := bufferSize(o)
+	buf := s.bufferSize(o)
 	frameSize := MaxSnaplen
 	blockSize := os.Getpagesize()
 	for blockSize < frameSize {
