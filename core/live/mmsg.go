@@ -82,9 +82,12 @@ type mmsg struct {
 
 // setupMmsg prepares the recvmmsg path on s.fd: time stamps, receive
 // buffer, and the batch buffers.
-func (s *Source) setupMmsg(o Options) *Error {
+func (s *Source) setupMmsg(o Options) (warn, fail *Error) {
 	if err := syscall.SetsockoptInt(s.fd, solSocket, soTimestampNS, 1); err != nil {
-		return sysErr(ErrGeneric, "setsockopt (SO_TIMESTAMPNS)", err)
+		return nil, sysErr(ErrGeneric, "setsockopt (SO_TIMESTAMPNS)", err)
+	}
+	if warn, fail = s.hwStamps(o, false); fail != nil {
+		return nil, fail
 	}
 	// The socket's receive buffer plays the ring's part: the buffer size
 	// (pcap_set_buffer_size, or the default). SO_RCVBUFFORCE passes
@@ -92,7 +95,7 @@ func (s *Source) setupMmsg(o Options) *Error {
 	buf := s.bufferSize(o)
 	if syscall.SetsockoptInt(s.fd, solSocket, soRcvbufForce, buf) != nil {
 		if err := syscall.SetsockoptInt(s.fd, solSocket, soRcvbuf, buf); err != nil {
-			return sysErr(ErrGeneric, "setsockopt (SO_RCVBUF)", err)
+			return nil, sysErr(ErrGeneric, "setsockopt (SO_RCVBUF)", err)
 		}
 	}
 	snap := s.snaplen
@@ -107,7 +110,7 @@ func (s *Source) setupMmsg(o Options) *Error {
 	mem, err := syscall.Mmap(-1, 0, n*(mmsgMeta+slot), syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
 	if err != nil {
-		return sysErr(ErrGeneric, "can't allocate receive buffers: mmap", err)
+		return nil, sysErr(ErrGeneric, "can't allocate receive buffers: mmap", err)
 	}
 	m := &mmsg{mem: mem, n: n, slot: slot, snap: snap}
 	base := uintptr(unsafe.Pointer(&mem[0]))
@@ -123,7 +126,7 @@ func (s *Source) setupMmsg(o Options) *Error {
 	}
 	s.mm = m
 	s.bufsize = MaxSnaplen // what pcap_bufsize says in ring mode too
-	return nil
+	return warn, nil
 }
 
 // maxBatch bounds the messages per call: the C batch's size.
@@ -167,7 +170,7 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 		h := m.hdr(i)
 		pi := pktInfo{caplen: int(h.msgLen), sll: m.mem[m.nameOff(i) : m.nameOff(i)+sockaddrLLLen]}
 		pi.length = -1
-		m.control(i, int(h.controllen), &pi)
+		m.control(i, int(h.controllen), &pi, s.rawHW)
 		if pi.length < 0 {
 			pi.length = pi.caplen
 		}
@@ -195,7 +198,8 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 
 // control reads message i's control messages: the auxiliary data
 // (original length, VLAN tag and its validity) and the time stamp.
-func (m *mmsg) control(i, clen int, pi *pktInfo) {
+func (m *mmsg) control(i, clen int, pi *pktInfo, rawHW bool) {
+	hw := false
 	c := m.mem[m.controlOff(i) : m.controlOff(i)+controlSize]
 	if clen > len(c) {
 		clen = len(c)
@@ -214,9 +218,15 @@ func (m *mmsg) control(i, clen int, pi *pktInfo) {
 			pi.length = int(ne32(d[4:]))
 			pi.tci = uint32(ne16(d[16:]))
 			pi.tpid = ne16(d[18:])
-		case level == solSocket && typ == soTimestampNS && len(d) >= 16:
+		case level == solSocket && typ == soTimestampNS && len(d) >= 16 && !hw:
 			pi.sec = int64(ne64(d[0:]))
 			pi.nsec = int64(ne64(d[8:]))
+		case level == solSocket && typ == soTimestamping && len(d) >= scmTimestampingSize && rawHW:
+			// ts[2], the raw hardware stamp, when the device gave one
+			// (the ring's TP_STATUS_TS_RAW_HARDWARE); else software.
+			if sec, nsec := int64(ne64(d[32:])), int64(ne64(d[40:])); sec != 0 || nsec != 0 {
+				pi.sec, pi.nsec, hw = sec, nsec, true
+			}
 		}
 		off += (l + 7) &^ 7
 	}

@@ -109,6 +109,7 @@ type Options struct {
 	Rfmon      bool
 	Immediate  bool
 	Nano       bool // nanosecond time stamps
+	TstampType int  // pcap_set_tstamp_type; -1: not set (host)
 }
 
 // Error is an activation failure (Code < 0) or warning (Code > 0, or 0 with
@@ -345,17 +346,20 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 
 	// The ring, or recvmmsg where the kernel has no ring for us (or the
 	// environment asks for it).
-	if mode == "recvmmsg" {
-		if e := s.setupMmsg(o); e != nil {
-			return s, nil, e
+	var tsWarn *Error
+	if mode != "recvmmsg" {
+		tsWarn, fail = s.setupRing(o)
+		if fail != nil && fail.Errno != syscall.ENOPROTOOPT {
+			return s, nil, fail
 		}
-	} else if e := s.setupRing(o); e != nil {
-		if e.Errno != syscall.ENOPROTOOPT {
-			return s, nil, e
+	}
+	if mode == "recvmmsg" || fail != nil {
+		if tsWarn, fail = s.setupMmsg(o); fail != nil {
+			return s, nil, fail
 		}
-		if e := s.setupMmsg(o); e != nil {
-			return s, nil, e
-		}
+	}
+	if warn == nil || warn.Code == 0 && tsWarn != nil {
+		warn = tsWarn
 	}
 	proto := uint16(ethPAll)
 	if o.Protocol != 0 {
@@ -369,10 +373,10 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 }
 
 // setupRing asks for a TPACKET_V3 ring with libpcap's geometry and maps it.
-func (s *Source) setupRing(o Options) *Error {
+func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	fd := s.fd
 	if err := syscall.SetsockoptInt(fd, solPacket, packetVersion, tpacketV3); err != nil {
-		return sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
+		return nil, sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
 	}
 	// Head room in front of each packet for a VLAN tag, plus 4 more on
 	// "any", where an SLL2 header (4 bytes longer than SLL) may be built.
@@ -381,7 +385,7 @@ func (s *Source) setupRing(o Options) *Error {
 		reserve = 8
 	}
 	if err := syscall.SetsockoptInt(fd, solPacket, packetReserve, reserve); err != nil {
-		return sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
+		return nil, sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
 	}
 
 	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
@@ -395,6 +399,12 @@ func (s *Source) setupRing(o Options) *Error {
 	}
 	perBlock := blockSize / frameSize
 	frames := (buf + frameSize - 1) / frameSize
+
+	if w, e := s.hwStamps(o, true); e != nil {
+		return nil, e
+	} else if w != nil {
+		warn = w
+	}
 
 	tov := uint32(0) // kernel default
 	switch {
@@ -419,7 +429,7 @@ func (s *Source) setupRing(o Options) *Error {
 			break
 		}
 		if err != syscall.ENOMEM || frames <= 1 {
-			return sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
+			return nil, sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
 		}
 		// Shrink by 5% (by one when small) until the kernel agrees.
 		if frames < 20 {
@@ -431,9 +441,9 @@ func (s *Source) setupRing(o Options) *Error {
 	ring, err := syscall.Mmap(fd, 0, s.blockSize*s.blocks,
 		syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
 	if err != nil {
-		return sysErr(ErrGeneric, "can't mmap rx ring", err)
+		return nil, sysErr(ErrGeneric, "can't mmap rx ring", err)
 	}
 	s.ring = ring
 	s.bufsize = frameSize
-	return nil
+	return warn, nil
 }

@@ -63,8 +63,10 @@ type Source struct {
 	handed  bool
 	done    []int
 
-	// The recvmmsg path (mmsg.go), when there is no ring.
-	mm *mmsg
+	// The recvmmsg path (mmsg.go), when there is no ring, and whether it
+	// reads raw hardware stamps (SO_TIMESTAMPING).
+	mm    *mmsg
+	rawHW bool
 }
 
 // Fd is the packet socket (pcap_fileno, pcap_get_selectable_fd).
