@@ -40,8 +40,9 @@
 // ENOPROTOOPT, as qemu-user and gVisor do, or PCAPSHIM_AF_PACKET_MODE=
 // recvmmsg) Fill reads the socket with recvmmsg into buffers outside the Go
 // heap and describes each packet as a ring frame would be (mmsg.go); libpcap
-// 1.10 fails to activate there. Packets are then handed over as soon as
-// they are queued, whatever the timeout.
+// 1.10 fails to activate there. The C wait then buffers as the ring's
+// block timer would: packets that arrive while the reader waits are held
+// for the pcap timeout or until a block's worth is queued.
 //
 // Deviation from libpcap 1.10.3: immediate mode keeps TPACKET_V3 with a 1 ms
 // block-retire timeout instead of switching to TPACKET_V2; what hosts see is

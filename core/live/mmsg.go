@@ -19,8 +19,10 @@ import (
 // time stamp (SO_TIMESTAMPNS) come as control messages, the link-layer
 // address (direction, interface, cooked header fields) as the source
 // address. Waiting stays in C (poll on the socket: readable when a packet
-// is queued), so breakloop, timeouts and non-blocking mode are unchanged;
-// packets are handed over as soon as they are queued, as in immediate mode.
+// is queued), so breakloop and non-blocking mode are unchanged; the wait
+// also holds packets that arrive while the reader waits for the pcap
+// timeout, or until a ring block's worth is queued, as the ring's block
+// timer does.
 
 // ModeEnv names the environment variable that selects the receive path:
 // "ring" (the default: TPACKET_V3, recvmmsg only where the kernel refuses
@@ -125,8 +127,35 @@ func (s *Source) setupMmsg(o Options) (warn, fail *Error) {
 		h.control = base + uintptr(m.controlOff(i))
 	}
 	s.mm = m
+	// Buffering as the ring's block timeout: the pcap timeout (the
+	// kernel's 8 ms default when negative; none in immediate mode; no
+	// limit for 0), or until a ring block's worth of receive memory is
+	// in use (at most a quarter of the receive buffer).
+	switch {
+	case o.Immediate:
+		s.holdMs = 0
+	case o.TimeoutMs > 0:
+		s.holdMs = o.TimeoutMs
+	case o.TimeoutMs == 0:
+		s.holdMs = -1
+	default:
+		s.holdMs = 8
+	}
+	s.holdBytes = 256 << 10
+	if rb, err := syscall.GetsockoptInt(s.fd, solSocket, soRcvbuf); err == nil && rb/4 < s.holdBytes {
+		s.holdBytes = rb / 4
+	}
 	s.bufsize = MaxSnaplen // what pcap_bufsize says in ring mode too
 	return warn, nil
+}
+
+// Hold says how the C wait buffers packets on the recvmmsg path (see
+// struct pcap's hold_ms and hold_bytes); 0, 0 on the ring.
+func (s *Source) Hold() (ms, bytes int) {
+	if s.mm == nil {
+		return 0, 0
+	}
+	return s.holdMs, s.holdBytes
 }
 
 // maxBatch bounds the messages per call: the C batch's size.
@@ -158,7 +187,14 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 		uintptr(unsafe.Pointer(&m.mem[0])), uintptr(want), msgDontwait, 0, 0)
 	if e != 0 {
 		switch e {
-		case syscall.EAGAIN, syscall.EINTR:
+		case syscall.EAGAIN:
+			if s.handedMm {
+				// The queue is empty after a delivery: the
+				// "block" the filter change fell in is done.
+				s.toFilter, s.handedMm = 0, false
+			}
+			return 0, core.ErrTimeout
+		case syscall.EINTR:
 			return 0, core.ErrTimeout
 		case syscall.ENETDOWN, syscall.ENXIO:
 			return 0, ErrNetDown
@@ -181,7 +217,7 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 		var a Aux
 		start := m.slotOff(i) + mmsgHeadroom
 		if s.describe(m.mem, start, m.slotOff(i), &pi, &batch[n], &a) {
-			if s.userland {
+			if s.userland || s.toFilter > 0 {
 				a.UFilter = 1
 			}
 			if n < len(s.aux) {
@@ -189,6 +225,9 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 			}
 			n++
 		}
+	}
+	if r > 0 && s.toFilter > 0 {
+		s.handedMm = true
 	}
 	if n == 0 {
 		return 0, core.ErrTimeout

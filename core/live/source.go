@@ -65,8 +65,11 @@ type Source struct {
 
 	// The recvmmsg path (mmsg.go), when there is no ring, and whether it
 	// reads raw hardware stamps (SO_TIMESTAMPING).
-	mm    *mmsg
-	rawHW bool
+	mm        *mmsg
+	rawHW     bool
+	holdMs    int
+	holdBytes int
+	handedMm  bool // a fill since the filter change returned packets
 }
 
 // Fd is the packet socket (pcap_fileno, pcap_get_selectable_fd).
@@ -119,6 +122,12 @@ func (s *Source) VLANExt() bool { return s.vlanExt }
 func (s *Source) FilterChanged(kernel bool) {
 	s.userland = !kernel
 	s.toFilter = 0
+	if kernel && s.mm != nil {
+		// No ring: the packets of the current "block" (those the
+		// next fills hand over, until the queue is empty) are the
+		// ones libpcap would still filter in userspace.
+		s.toFilter = 1
+	}
 	if !kernel || s.ring == nil {
 		return
 	}

@@ -73,6 +73,8 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	p.snapshot = C.int(s.Snaplen())
 	p.bufsize = C.int(s.Bufsize())
 	p.precision = p.opt_precision
+	ms, bytes := s.Hold()
+	p.hold_ms, p.hold_bytes = C.int(ms), C.int(bytes)
 	if s.Cooked() {
 		p.cooked = 1
 	}
