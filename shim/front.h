@@ -8,6 +8,7 @@ pcap_t *shim_alloc(char *errbuf);
 int shim_check_activated(pcap_t *p);	/* 1 + text if activated */
 int shim_not_activated(pcap_t *p);	/* text, returns PCAP_ERROR_NOT_ACTIVATED */
 int shim_activate_live(pcap_t *p);	/* live.c: activate a pcap_create'd handle */
+int shim_tstamp_types(pcap_t *p, char *errbuf);	/* tstamp.c: p's tstamp_list; 0 or -1 */
 int shim_refill(pcap_t *p);		/* loop.c: > 0 packets ready, else SHIM_FILL_* */
 int shim_init_called(void);		/* tables.c: pcap_init succeeded */
 

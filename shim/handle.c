@@ -44,6 +44,10 @@ pcap_t *pcap_create(const char *device, char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
 		return NULL;
 	}
+	if (shim_tstamp_types(p, errbuf) < 0) {
+		pcap_close(p);
+		return NULL;
+	}
 	return p;
 }
 

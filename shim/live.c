@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -21,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pcapshim.h"
@@ -137,6 +139,61 @@ static int live_error(pcap_t *p, const char *text)
 	return PCAP_ERROR;
 }
 
+/* Receive memory in use on p's socket (SO_MEMINFO), or -1. */
+static long long rmem_used(pcap_t *p)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof mem;
+
+	memset(mem, 0, sizeof mem);
+	if (getsockopt(p->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+		return -1;
+	return mem[SK_MEMINFO_RMEM_ALLOC];
+}
+
+/* Milliseconds from now until t (CLOCK_MONOTONIC), at least 0. */
+static int ms_until(const struct timespec *t)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec + 999999) / 1000000;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * The recvmmsg path's buffering, called when packets are queued: 1 when
+ * they are due (the hold expired or a block's worth is queued), else 0 and
+ * *timeout is how long poll may wait (in slices, to look at the queue).
+ */
+static int hold_due(pcap_t *p, int *timeout)
+{
+	long long used;
+	int left;
+
+	if (!p->holding) {
+		p->holding = 1;
+		clock_gettime(CLOCK_MONOTONIC, &p->hold_until);
+		if (p->hold_ms > 0) {
+			p->hold_until.tv_sec += p->hold_ms / 1000;
+			p->hold_until.tv_nsec += (long)(p->hold_ms % 1000) * 1000000L;
+			if (p->hold_until.tv_nsec >= 1000000000L) {
+				p->hold_until.tv_sec++;
+				p->hold_until.tv_nsec -= 1000000000L;
+			}
+		}
+	}
+	used = rmem_used(p);
+	left = p->hold_ms > 0 ? ms_until(&p->hold_until) : INT_MAX;
+	if (left == 0 || used < 0 || used >= p->hold_bytes) {
+		p->holding = 0;
+		return 1;
+	}
+	*timeout = left < 10 ? left : 10;
+	return 0;
+}
+
 /*
  * Waits, in C and with the host's signal mask, until the ring may have a
  * retired block: 1. Returns 0 when it would block in non-blocking mode, and
@@ -162,6 +219,15 @@ int shim_live_wait(pcap_t *p)
 		int timeout = p->nonblock ? 0 : p->netdown ? 1 : -1;
 		int r;
 
+		/* Holding queued packets (recvmmsg path): the socket is
+		 * readable, so poll only for errors, for a slice. */
+		pfd[0].events = POLLIN;
+		if (p->holding && !p->nonblock) {
+			if (hold_due(p, &timeout))
+				return 1;
+			pfd[0].events = 0;
+		}
+
 		/*
 		 * pcap_breakloop stores the flag, then writes the eventfd: a
 		 * break that lands after this check makes poll return.
@@ -186,6 +252,8 @@ int shim_live_wait(pcap_t *p)
 			continue;	/* the check above reports the break */
 		}
 		if (r == 0) {
+			if (p->holding && !p->nonblock)
+				continue;	/* hold_due decides */
 			if (p->netdown) {
 				if (device_gone(p))
 					return live_error(p, "The interface disappeared");
@@ -225,7 +293,8 @@ int shim_live_wait(pcap_t *p)
 		}
 		if (pfd[0].revents & POLLIN) {
 			p->netdown = 0;
-			return 1;
+			if (p->hold_ms == 0 || p->nonblock || hold_due(p, &timeout))
+				return 1;
 		}
 	}
 }

@@ -98,6 +98,13 @@ struct pcap {
 					 * kernel filter attached) */
 	int kfilter;			/* a kernel filter is attached */
 	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */
+	/* The recvmmsg path (no ring) buffers as the ring's block timeout
+	 * does: packets that arrive while the reader waits are held in the
+	 * socket queue for hold_ms (-1: no limit) or until hold_bytes of
+	 * receive memory are in use; 0: handed over at once. */
+	int hold_ms, hold_bytes;
+	int holding;			/* a hold is running, ends at hold_until */
+	struct timespec hold_until;	/* CLOCK_MONOTONIC */
 
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;

@@ -36,6 +36,14 @@
 // Linux extensions (VLAN, inbound/outbound, ifindex from the kernel's
 // ancillary data) when SO_BPF_EXTENSIONS has the VLAN ones, as libpcap.
 //
+// Without a ring (the kernel refuses PACKET_VERSION or PACKET_RX_RING with
+// ENOPROTOOPT, as qemu-user and gVisor do, or PCAPSHIM_AF_PACKET_MODE=
+// recvmmsg) Fill reads the socket with recvmmsg into buffers outside the Go
+// heap and describes each packet as a ring frame would be (mmsg.go); libpcap
+// 1.10 fails to activate there. The C wait then buffers as the ring's
+// block timer would: packets that arrive while the reader waits are held
+// for the pcap timeout or until a block's worth is queued.
+//
 // Deviation from libpcap 1.10.3: immediate mode keeps TPACKET_V3 with a 1 ms
 // block-retire timeout instead of switching to TPACKET_V2; what hosts see is
 // the same apart from up to one timer tick of latency.

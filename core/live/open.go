@@ -35,8 +35,35 @@ const (
 // MaxSnaplen is libpcap's MAXIMUM_SNAPLEN: the default and the ceiling.
 const MaxSnaplen = 262144
 
-// DefaultBufferSize is libpcap's default ring size on Linux.
-const DefaultBufferSize = 2 << 20
+// LibpcapBufferSize is libpcap's default ring size on Linux (2 MiB: about
+// 1 ms of full-size frames at 10 GbE).
+const LibpcapBufferSize = 2 << 20
+
+// Default ring sizing (no pcap_set_buffer_size, no PCAPSHIM_BUFFER_SIZE):
+// room for a DefaultBurst-packet burst of frames as long as the snapshot
+// length or a full-size Ethernet frame, whichever is shorter, each with the
+// ring's per-packet overhead, rounded up to 1 MiB and kept between
+// libpcap's 2 MiB and MaxDefaultBufferSize. With the default snapshot
+// length that is 32 MiB (128 blocks of 256 KiB: 20,864 frames of 1514
+// bytes); with -s 96, 5 MiB.
+const (
+	DefaultBurst         = 20480
+	MaxDefaultBufferSize = 32 << 20
+	ringPacketOverhead   = 112  // tpacket3_hdr + sockaddr_ll + reserve + alignment
+	fullFrame            = 1518 // Ethernet frame with a VLAN tag, no FCS
+)
+
+// DefaultBufferSize is the capture buffer size used when neither the host
+// nor the environment sets one, for snapshot length snaplen.
+func DefaultBufferSize(snaplen int) int {
+	per := snaplen
+	if per <= 0 || per > fullFrame {
+		per = fullFrame
+	}
+	n := DefaultBurst * (per + ringPacketOverhead)
+	n = (n + 1<<20 - 1) &^ (1<<20 - 1)
+	return max(LibpcapBufferSize, min(n, MaxDefaultBufferSize))
+}
 
 // Kernel ABI (linux/if_packet.h, linux/if_ether.h, linux/if_arp.h).
 const (
@@ -82,6 +109,7 @@ type Options struct {
 	Rfmon      bool
 	Immediate  bool
 	Nano       bool // nanosecond time stamps
+	TstampType int  // pcap_set_tstamp_type; -1: not set (host)
 }
 
 // Error is an activation failure (Code < 0) or warning (Code > 0, or 0 with
@@ -216,6 +244,10 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 		// not implemented): what libpcap says for non-wireless devices.
 		return nil, nil, &Error{Code: ErrRfmonNotsup}
 	}
+	mode, fail := applyEnv(&o)
+	if fail != nil {
+		return nil, nil, fail
+	}
 	isAny := o.Device == "any"
 	s = &Source{fd: -1, any: isAny, loIfindex: -1, nano: o.Nano}
 	defer func() {
@@ -312,8 +344,22 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 		s.snaplen = sll2HdrLen + 1
 	}
 
-	if e := s.setupRing(o); e != nil {
-		return s, nil, e
+	// The ring, or recvmmsg where the kernel has no ring for us (or the
+	// environment asks for it).
+	var tsWarn *Error
+	if mode != "recvmmsg" {
+		tsWarn, fail = s.setupRing(o)
+		if fail != nil && fail.Errno != syscall.ENOPROTOOPT {
+			return s, nil, fail
+		}
+	}
+	if mode == "recvmmsg" || fail != nil {
+		if tsWarn, fail = s.setupMmsg(o); fail != nil {
+			return s, nil, fail
+		}
+	}
+	if warn == nil || warn.Code == 0 && tsWarn != nil {
+		warn = tsWarn
 	}
 	proto := uint16(ethPAll)
 	if o.Protocol != 0 {
@@ -327,10 +373,10 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 }
 
 // setupRing asks for a TPACKET_V3 ring with libpcap's geometry and maps it.
-func (s *Source) setupRing(o Options) *Error {
+func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	fd := s.fd
 	if err := syscall.SetsockoptInt(fd, solPacket, packetVersion, tpacketV3); err != nil {
-		return sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
+		return nil, sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
 	}
 	// Head room in front of each packet for a VLAN tag, plus 4 more on
 	// "any", where an SLL2 header (4 bytes longer than SLL) may be built.
@@ -339,16 +385,13 @@ func (s *Source) setupRing(o Options) *Error {
 		reserve = 8
 	}
 	if err := syscall.SetsockoptInt(fd, solPacket, packetReserve, reserve); err != nil {
-		return sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
+		return nil, sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
 	}
 
 	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
 	// page size doubled until one holds a frame; the buffer size, rounded
 	// up to whole frames, gives the count.
-	buf := o.BufferSize
-	if buf <= 0 {
-		buf = DefaultBufferSize
-	}
+	buf := s.bufferSize(o)
 	frameSize := MaxSnaplen
 	blockSize := os.Getpagesize()
 	for blockSize < frameSize {
@@ -356,6 +399,12 @@ func (s *Source) setupRing(o Options) *Error {
 	}
 	perBlock := blockSize / frameSize
 	frames := (buf + frameSize - 1) / frameSize
+
+	if w, e := s.hwStamps(o, true); e != nil {
+		return nil, e
+	} else if w != nil {
+		warn = w
+	}
 
 	tov := uint32(0) // kernel default
 	switch {
@@ -380,7 +429,7 @@ func (s *Source) setupRing(o Options) *Error {
 			break
 		}
 		if err != syscall.ENOMEM || frames <= 1 {
-			return sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
+			return nil, sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
 		}
 		// Shrink by 5% (by one when small) until the kernel agrees.
 		if frames < 20 {
@@ -392,9 +441,9 @@ func (s *Source) setupRing(o Options) *Error {
 	ring, err := syscall.Mmap(fd, 0, s.blockSize*s.blocks,
 		syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
 	if err != nil {
-		return sysErr(ErrGeneric, "can't mmap rx ring", err)
+		return nil, sysErr(ErrGeneric, "can't mmap rx ring", err)
 	}
 	s.ring = ring
 	s.bufsize = frameSize
-	return nil
+	return warn, nil
 }

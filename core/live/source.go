@@ -62,6 +62,14 @@ type Source struct {
 	left    int
 	handed  bool
 	done    []int
+
+	// The recvmmsg path (mmsg.go), when there is no ring, and whether it
+	// reads raw hardware stamps (SO_TIMESTAMPING).
+	mm        *mmsg
+	rawHW     bool
+	holdMs    int
+	holdBytes int
+	handedMm  bool // a fill since the filter change returned packets
 }
 
 // Fd is the packet socket (pcap_fileno, pcap_get_selectable_fd).
@@ -114,6 +122,12 @@ func (s *Source) VLANExt() bool { return s.vlanExt }
 func (s *Source) FilterChanged(kernel bool) {
 	s.userland = !kernel
 	s.toFilter = 0
+	if kernel && s.mm != nil {
+		// No ring: the packets of the current "block" (those the
+		// next fills hand over, until the queue is empty) are the
+		// ones libpcap would still filter in userspace.
+		s.toFilter = 1
+	}
 	if !kernel || s.ring == nil {
 		return
 	}
@@ -165,6 +179,9 @@ func (s *Source) release(block int) {
 // Fill describes the packets of the blocks the kernel has retired, without
 // blocking. It returns core.ErrTimeout when none is ready.
 func (s *Source) Fill(batch []core.Packet) (int, error) {
+	if s.mm != nil {
+		return s.fillMmsg(batch)
+	}
 	if s.ring == nil {
 		return 0, syscall.EBADF
 	}
@@ -237,18 +254,38 @@ func (s *Source) finishBlock() {
 // the C loop filters, re-inserts the VLAN tag and trims to the snapshot.
 func (s *Source) packet(h int, out *core.Packet, aux *Aux) bool {
 	r := s.ring
-	sec := ne32(r[h+4:])
-	nsec := ne32(r[h+8:])
-	caplen := int(ne32(r[h+12:]))
-	length := int(ne32(r[h+16:]))
-	status := ne32(r[h+20:])
-	mac := int(ne16(r[h+24:]))
-	tci := ne32(r[h+32:])
-	tpid := ne16(r[h+36:])
-	// struct sockaddr_ll follows the header.
-	sll := h + tpacket3HdrLen
-	ifindex := int32(ne32(r[sll+4:]))
-	pkttype := r[sll+10]
+	sll := h + tpacket3HdrLen // struct sockaddr_ll follows the header
+	pi := pktInfo{
+		sec:    int64(ne32(r[h+4:])),
+		nsec:   int64(ne32(r[h+8:])),
+		caplen: int(ne32(r[h+12:])),
+		length: int(ne32(r[h+16:])),
+		status: ne32(r[h+20:]),
+		tci:    ne32(r[h+32:]),
+		tpid:   ne16(r[h+36:]),
+		sll:    r[sll : sll+sockaddrLLLen],
+	}
+	return s.describe(r, h+int(ne16(r[h+24:])), sll+sockaddrLLLen, &pi, out, aux)
+}
+
+// pktInfo is what the kernel says about one received packet, from a ring
+// frame's header or from recvmsg's address and control messages.
+type pktInfo struct {
+	sec, nsec      int64
+	caplen, length int    // bytes received, length on the wire
+	status         uint32 // TP_STATUS_* bits (VLAN validity)
+	tci            uint32
+	tpid           uint16
+	sll            []byte // struct sockaddr_ll
+}
+
+// describe finishes a packet whose bytes start at buf[start] and may be
+// preceded by head room down to buf[floor]: direction check, cooked header
+// written in front, VLAN aux data, descriptor. false: skip it.
+func (s *Source) describe(buf []byte, start, floor int, pi *pktInfo, out *core.Packet, aux *Aux) bool {
+	sll := pi.sll
+	ifindex := int32(ne32(sll[4:]))
+	pkttype := sll[10]
 
 	// Direction, and loopback's outgoing copies (the incoming copy is the
 	// same packet), as libpcap's linux_check_direction.
@@ -260,20 +297,20 @@ func (s *Source) packet(h int, out *core.Packet, aux *Aux) bool {
 		return false
 	}
 
-	start := h + mac
+	caplen, length := pi.caplen, pi.length
 	if s.cooked {
 		hl := sllHdrLen
 		if s.curDLT == DLTLinuxSLL2 {
 			hl = sll2HdrLen
 		}
-		if start-hl < sll+sockaddrLLLen {
-			return false // no room: cannot happen with our PACKET_RESERVE
+		if start-hl < floor {
+			return false // no room: cannot happen with our head room
 		}
 		start -= hl
-		hdr := r[start : start+hl]
-		proto := r[sll+2 : sll+4] // network order already
-		hatype := ne16(r[sll+8:])
-		halen := r[sll+11]
+		hdr := buf[start : start+hl]
+		proto := sll[2:4] // network order already
+		hatype := ne16(sll[8:])
+		halen := sll[11]
 		if hl == sll2HdrLen {
 			copy(hdr[0:2], proto)
 			hdr[2], hdr[3] = 0, 0
@@ -281,12 +318,12 @@ func (s *Source) packet(h int, out *core.Packet, aux *Aux) bool {
 			binary.BigEndian.PutUint16(hdr[8:], hatype)
 			hdr[10] = pkttype
 			hdr[11] = halen
-			copy(hdr[12:20], r[sll+12:sll+20])
+			copy(hdr[12:20], sll[12:20])
 		} else {
 			binary.BigEndian.PutUint16(hdr[0:], uint16(pkttype))
 			binary.BigEndian.PutUint16(hdr[2:], hatype)
 			binary.BigEndian.PutUint16(hdr[4:], uint16(halen))
-			copy(hdr[6:14], r[sll+12:sll+20])
+			copy(hdr[6:14], sll[12:20])
 			copy(hdr[14:16], proto)
 		}
 		caplen += hl
@@ -297,29 +334,33 @@ func (s *Source) packet(h int, out *core.Packet, aux *Aux) bool {
 	// A tag the kernel took off (libpcap's VLAN_VALID): in the aux data
 	// for the userspace filter, and re-inserted by the C loop after the
 	// bytes before its place, when the kernel's caplen covers them and
-	// the reserved head room has space.
-	if tci != 0 || status&tpStatusVLANValid != 0 {
-		if tpid == 0 && status&tpStatusVLANTPIDValid == 0 {
+	// the head room has space.
+	if pi.tci != 0 || pi.status&tpStatusVLANValid != 0 {
+		tpid := pi.tpid
+		if tpid == 0 && pi.status&tpStatusVLANTPIDValid == 0 {
 			tpid = ethP8021Q
 		}
-		aux.VLANP, aux.TCI, aux.TPID = 1, uint16(tci), tpid
-		if s.vlanOffset >= 0 && int(ne32(r[h+12:])) >= s.vlanOffset &&
-			start-4 >= sll+sockaddrLLLen {
+		aux.VLANP, aux.TCI, aux.TPID = 1, uint16(pi.tci), tpid
+		if s.vlanOffset >= 0 && pi.caplen >= s.vlanOffset && start-4 >= floor {
 			aux.Ins = uint8(s.vlanOffset)
 		}
 	}
-	frac := int64(nsec)
+	frac := pi.nsec
 	if !s.nano {
 		frac /= 1000
 	}
-	*out = core.Packet{Sec: int64(sec), Frac: frac, Caplen: uint32(caplen), Len: uint32(length),
-		Data: uintptr(unsafe.Pointer(&r[start]))}
+	*out = core.Packet{Sec: pi.sec, Frac: frac, Caplen: uint32(caplen), Len: uint32(length),
+		Data: uintptr(unsafe.Pointer(&buf[start]))}
 	return true
 }
 
 // Close unmaps the ring and closes the socket (dropping the promiscuous
 // membership with it).
 func (s *Source) Close() {
+	if s.mm != nil {
+		s.mm.close()
+		s.mm = nil
+	}
 	if s.ring != nil {
 		_ = syscall.Munmap(s.ring)
 		s.ring = nil
@@ -335,3 +376,4 @@ var _ core.Source = (*Source)(nil)
 // The ring's headers are in the host's byte order.
 func ne32(b []byte) uint32 { return binary.NativeEndian.Uint32(b) }
 func ne16(b []byte) uint16 { return binary.NativeEndian.Uint16(b) }
+func ne64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }

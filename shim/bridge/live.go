@@ -46,6 +46,7 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 		Rfmon:      p.opt_rfmon != 0,
 		Immediate:  p.opt_immediate != 0,
 		Nano:       p.opt_precision == C.PCAP_TSTAMP_PRECISION_NANO,
+		TstampType: int(p.opt_tstamp_type),
 	}
 	s, warn, fail := live.Open(o)
 	if fail != nil {
@@ -72,6 +73,8 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	p.snapshot = C.int(s.Snaplen())
 	p.bufsize = C.int(s.Bufsize())
 	p.precision = p.opt_precision
+	ms, bytes := s.Hold()
+	p.hold_ms, p.hold_bytes = C.int(ms), C.int(bytes)
 	if s.Cooked() {
 		p.cooked = 1
 	}

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/pcapshim/pcapshim/core"
+	"github.com/pcapshim/pcapshim/core/live"
 	"github.com/pcapshim/pcapshim/core/savefile"
 )
 
@@ -96,6 +97,11 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 	case errors.Is(err, io.EOF):
 		return C.SHIM_FILL_EOF
 	case errors.Is(err, core.ErrTimeout):
+		return C.SHIM_FILL_TIMEOUT
+	case errors.Is(err, live.ErrNetDown):
+		// The recvmmsg path read the socket's ENETDOWN: the C wait
+		// then watches the device as after POLLERR.
+		p.netdown = 1
 		return C.SHIM_FILL_TIMEOUT
 	default:
 		setErr(&p.errbuf[0], err.Error())
