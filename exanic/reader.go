@@ -1,0 +1,51 @@
+package exanic
+
+import (
+	"runtime"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+const (
+	roundChunks = 2048  // chunks per round: one re-check and publish each
+	spinRounds  = 2000  // empty rounds before sleeping
+	idleSleepNs = 20000 // then sleep this long between polls (the ring laps in >= 1 ms at 10 GbE)
+)
+
+// run is the reader: a goroutine on its own OS thread with async signals
+// blocked, polling the DMA ring into the capture buffer until Close.
+func (s *Source) run() {
+	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+	defer close(s.done)
+	blockSignals()
+	idle := 0
+	for !s.stop.Load() {
+		s.r.round(time.Now().UnixNano())
+		if s.r.Poll(roundChunks) > 0 {
+			idle = 0
+			continue
+		}
+		if idle++; s.busy || idle < spinRounds {
+			continue
+		}
+		ts := syscall.Timespec{Nsec: idleSleepNs}
+		syscall.Nanosleep(&ts, nil)
+	}
+}
+
+// blockSignals blocks every async signal on the calling thread (Go's own
+// preemption signal, SIGURG, excepted), so a host's handler never runs on
+// this thread. Threads the backend's runtime makes start that way already;
+// this makes it explicit for any runtime.
+func blockSignals() {
+	var set [2]uint32 // kernel sigset: 64 bits
+	for i := range set {
+		set[i] = ^uint32(0)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGFPE,
+		syscall.SIGILL, syscall.SIGTRAP, syscall.SIGURG} {
+		set[(sig-1)/32] &^= 1 << ((sig - 1) % 32)
+	}
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0 /* SIG_BLOCK */, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
+}
