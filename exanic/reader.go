@@ -34,17 +34,20 @@ func (s *Source) run() {
 	}
 }
 
-// blockSignals blocks every async signal on the calling thread (Go's own
-// preemption signal, SIGURG, excepted), so a host's handler never runs on
-// this thread. Threads the backend's runtime makes start that way already;
-// this makes it explicit for any runtime.
+// blockSignals blocks every async signal on the calling thread, so a
+// host's handler never runs on this thread. Threads the backend's runtime
+// makes start that way already; this makes it explicit for any runtime.
+// Left open: the synchronous signals, Go's preemption signal (SIGURG), and
+// glibc's internal 32 and 33 (SIGCANCEL, SIGSETXID): glibc's own
+// sigprocmask never blocks those, and setuid/setgid in a host (tcpdump
+// dropping privileges) waits until every thread has handled SIGSETXID.
 func blockSignals() {
 	var set [2]uint32 // kernel sigset: 64 bits
 	for i := range set {
 		set[i] = ^uint32(0)
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGFPE,
-		syscall.SIGILL, syscall.SIGTRAP, syscall.SIGURG} {
+		syscall.SIGILL, syscall.SIGTRAP, syscall.SIGURG, 32, 33} {
 		set[(sig-1)/32] &^= 1 << ((sig - 1) % 32)
 	}
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0 /* SIG_BLOCK */, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)

@@ -44,6 +44,7 @@ pcap_t *pcap_create(const char *device, char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
 		return NULL;
 	}
+	shim_exanic_create(p);
 	return p;
 }
 
