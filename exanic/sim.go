@@ -3,8 +3,8 @@ package exanic
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -152,6 +152,9 @@ func (s *Sim) info(dev string) (InfoEx2, []SimPortConf, error) {
 				inf.NumPorts = uint32(p.Port + 1)
 			}
 			inf.IfIndex[p.Port] = int32(p.IfIndex)
+			if f, err := net.InterfaceByName(p.Name); p.Name != "" && err == nil {
+				inf.IfIndex[p.Port] = int32(f.Index) // a real interface's own index
+			}
 		}
 	}
 	inf.MaxBuffers = 0
@@ -336,5 +339,3 @@ func (s *Sim) IPv4(ifname string) (ip, mask [4]byte, ok bool) {
 	}
 	return Real{}.IPv4(ifname)
 }
-
-var errSimConf = errors.New("exanic simulator: bad configuration")
