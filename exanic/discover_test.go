@@ -1,0 +1,203 @@
+package exanic
+
+import (
+	"errors"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pcapshim/pcapshim/core"
+)
+
+func TestResolve(t *testing.T) {
+	dir, _ := newSimCard(t, SimConfig{})
+	b := &Sim{Dir: dir}
+	for _, c := range []struct {
+		name string
+		dev  string
+		port int
+		err  error
+	}{
+		{"exa0", "exanic0", 0, nil},
+		{"exa1", "exanic0", 1, nil},
+		{"exanic0:1", "exanic0", 1, nil},
+		{"/dev/exanic3:2", "exanic3", 2, nil},
+		{"lo", "", 0, ErrNotExanic},
+		{"any", "", 0, ErrNotExanic},
+		{"exanic0", "", 0, ErrNotExanic},
+		{"exanic0:x", "", 0, ErrNotExanic},
+		{"exanic00:1", "", 0, ErrNotExanic},
+		{"nosuchif0", "", 0, ErrNotExanic},
+	} {
+		dev, port, err := Resolve(b, c.name)
+		if !errors.Is(err, c.err) || err == nil && (dev != c.dev || port != c.port) {
+			t.Errorf("Resolve(%q) = %q, %d, %v; want %q, %d, %v", c.name, dev, port, err, c.dev, c.port, c.err)
+		}
+	}
+}
+
+func TestPortsAndDescriptions(t *testing.T) {
+	dir, c := newSimCard(t, SimConfig{HWID: 9, Ports: []SimPort{
+		{Name: "exa0", IP: "192.168.7.9/16"}, {Speed: 25000, NoLink: true}}})
+	ports, err := Ports(&Sim{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ports) != 2 {
+		t.Fatalf("%d ports", len(ports))
+	}
+	want := []string{
+		"exa0: ExaNIC X25 exanic0:0, 10Gbps, link up (kernel bypass)",
+		"exanic0:1: ExaNIC X25 exanic0:1, 25Gbps, link down (kernel bypass)",
+	}
+	for i, p := range ports {
+		if got := p.Name() + ": " + p.Description(); got != want[i] {
+			t.Errorf("port %d: %q, want %q", i, got, want[i])
+		}
+	}
+	lines := DebugLines(ports)
+	wantLines := []string{
+		"exa_create: Found 2 ExaNIC ports total",
+		"1) exa0 IP 192.168.7.9 Netmask 255.255.0.0 [10Gbps] [LINKUP]",
+		"2) exanic0:1 IP 0.0.0.0 Netmask 0.0.0.0 [25Gbps] [LINKDOWN]",
+	}
+	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
+		t.Errorf("debug lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
+	}
+	// A port flagged not implemented is not listed.
+	c.SetReg(PortReg(1, PortStatus), StatusNotImplemented)
+	if ports, _ = Ports(&Sim{Dir: dir}); len(ports) != 1 {
+		t.Errorf("%d ports with port 1 not implemented", len(ports))
+	}
+}
+
+func TestSimMmapRules(t *testing.T) {
+	dir, _ := newSimCard(t, SimConfig{Ports: []SimPort{{Name: "exa0"}, {Name: "exa1", Down: true}}})
+	b := &Sim{Dir: dir}
+	fd, err := b.Open("exanic0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	for _, c := range []struct {
+		off  int64
+		n    int
+		fail bool
+	}{
+		{OffRegs, RegsSize, false},
+		{OffInfo, InfoSize, false},
+		{RxOffset(0), RingSize, false},
+		{RxOffset(1), RingSize, true}, // interface down
+		{RxOffset(2), RingSize, true}, // no such port
+		{RxOffset(0) + 4096, 4096, true},
+		{RxOffset(0), RingSize + 4096, true},
+	} {
+		m, err := b.Mmap(fd, c.off, c.n)
+		if (err != nil) != c.fail {
+			t.Errorf("mmap at %#x len %d: err %v, want failure %v", c.off, c.n, err, c.fail)
+		}
+		if err == nil {
+			b.Munmap(m)
+		}
+	}
+	buf := make([]byte, infoEx2Size)
+	if err := b.DevIoctl(fd, ctlInfoEx2, buf); err != nil {
+		t.Fatal(err)
+	}
+	inf, _ := UnmarshalInfoEx2(buf)
+	if inf.NumPorts != 2 || inf.IfIndex[0] != 1000 || inf.IfIndex[1] != 1001 {
+		t.Errorf("INFO_EX2 %+v", inf)
+	}
+	if err := b.DevIoctl(fd, 0x12345678, buf); err != syscall.ENOTTY {
+		t.Errorf("unknown ioctl: %v, want ENOTTY", err)
+	}
+}
+
+func TestOpenFallbackWhenRingUnmappable(t *testing.T) {
+	dir, _ := newSimCard(t, SimConfig{Ports: []SimPort{{Name: "exa0", Down: true}}})
+	_, err := Open(Options{Device: "exa0", Backend: &Sim{Dir: dir}})
+	var fb *Fallback
+	if !errors.As(err, &fb) || fb.Netdev != "exa0" || !strings.Contains(fb.Warning, "ip link set exa0 up") {
+		t.Fatalf("Open: %v", err)
+	}
+	// Through exanicN:P too; and a port without an interface cannot fall back.
+	dir2, _ := newSimCard(t, SimConfig{Ports: []SimPort{{Down: true}}})
+	_, err = Open(Options{Device: "exanic0:0", Backend: &Sim{Dir: dir2}})
+	if err == nil || errors.As(err, &fb) {
+		t.Fatalf("Open of a port without interface: %v", err)
+	}
+}
+
+// The whole source: reader goroutine, eventfd, Fill, promiscuous mode.
+func TestSourceLive(t *testing.T) {
+	dir, c := newSimCard(t, SimConfig{})
+	b := &Sim{Dir: dir}
+	s, err := Open(Options{Device: "exa0", Backend: b, Promisc: true, Nano: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			s.Close()
+		}
+	}()
+	if c.Reg(PortReg(0, PortFlags))&FlagPromisc == 0 {
+		t.Error("promiscuous mode not set through SIOCSIFFLAGS")
+	}
+	batch := make([]core.Packet, 16)
+	if n, err := s.Fill(batch); n != 0 || err != core.ErrTimeout {
+		t.Fatalf("empty ring: %d, %v", n, err)
+	}
+	const total = 100
+	for i := 0; i < total; i++ {
+		c.Port(0).Send(WithFCS(frame(i, 64+i)), StatusOK)
+	}
+	// The eventfd becomes readable: the consumer said it waits.
+	pfd := []pollFd{{fd: int32(s.Fd()), events: 1}}
+	if n := poll(pfd, 10000); n != 1 {
+		t.Fatalf("eventfd not signalled (poll %d)", n)
+	}
+	got := 0
+	deadline := time.Now().Add(10 * time.Second)
+	for got < total && time.Now().Before(deadline) {
+		n, err := s.Fill(batch)
+		if err == core.ErrTimeout {
+			poll(pfd, 100)
+			continue
+		}
+		for _, p := range batch[:n] {
+			want := frame(got, 64+got)
+			if int(p.Len) != len(want) || string(unsafeBytes(p.Data, int(p.Caplen))) != string(want) {
+				t.Fatalf("frame %d differs", got)
+			}
+			got++
+		}
+	}
+	if got != total {
+		t.Fatalf("got %d of %d", got, total)
+	}
+	if cn := s.Counters(); cn.Recv != total || cn.Drop != 0 {
+		t.Errorf("counters %+v", *cn)
+	}
+	s.Close()
+	closed = true
+	if c.Reg(PortReg(0, PortFlags))&FlagPromisc != 0 {
+		t.Error("promiscuous mode not restored at close")
+	}
+}
+
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+// poll is ppoll (arm64 has no poll system call).
+func poll(fds []pollFd, ms int) int {
+	ts := syscall.NsecToTimespec(int64(ms) * 1e6)
+	n, _, _ := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafePtr(&fds[0])), uintptr(len(fds)),
+		uintptr(unsafeTS(&ts)), 0, 0, 0)
+	return int(n)
+}
