@@ -32,11 +32,12 @@ type Options struct {
 	BufferSize int // bytes; <= 0: DefaultBufferSize
 	Promisc    bool
 	Nano       bool
-	TstampType int       // TstampHost (default), TstampAdapter, TstampAdapterUnsynced
-	KeepBad    bool      // deliver CRC-errored and aborted frames too
-	Busy       bool      // poll without ever sleeping (lowest latency, one core)
-	Counters   *Counters // where pcap_stats' totals go; nil: private
-	Backend    Backend   // nil: DefaultBackend()
+	TstampType int          // TstampHost (default), TstampAdapter, TstampAdapterUnsynced
+	KeepBad    bool         // deliver CRC-errored and aborted frames too
+	Busy       bool         // poll without ever sleeping (lowest latency, one core)
+	Counters   *Counters    // where pcap_stats' totals go; nil: private
+	Backend    Backend      // nil: DefaultBackend()
+	Debug      func(string) // if set, gets a summary line at Close
 }
 
 // Fallback is Open's answer for an ExaNIC port it cannot capture from by
@@ -70,6 +71,7 @@ type Source struct {
 
 	promiscSet bool
 	running    bool
+	debug      func(string)
 	stop       atomic.Bool
 	done       chan struct{}
 }
@@ -89,7 +91,8 @@ func Open(o Options) (s *Source, err error) {
 	if !b.Present() {
 		return nil, fmt.Errorf("%s: the exanic driver is not loaded (modprobe exanic, from exanic-software)", o.Device)
 	}
-	s = &Source{b: b, efd: -1, done: make(chan struct{}), nano: o.Nano, busy: o.Busy, ctr: o.Counters}
+	s = &Source{b: b, efd: -1, done: make(chan struct{}), nano: o.Nano, busy: o.Busy, ctr: o.Counters,
+		debug: o.Debug}
 	if s.ctr == nil {
 		s.ctr = new(Counters)
 	}
@@ -301,6 +304,12 @@ func (s *Source) take(batch []core.Packet) int {
 func (s *Source) Close() {
 	if s.running && !s.stop.Swap(true) {
 		<-s.done
+		if s.debug != nil {
+			st := s.r.st
+			s.debug(fmt.Sprintf("exanic: %s:%d closed: %d frames delivered, %d CRC errors and %d aborted (dropped), %d hardware overflows, %d laps (%d frames lost, %d discarded by the copy re-check), capture buffer full %d times",
+				s.port.Dev, s.port.Port, st.Frames, st.Corrupt, st.Aborted, st.HWOvfl, st.Laps,
+				atomic.LoadUint64(&s.ctr.Drop), st.Discarded, st.Full))
+		}
 	}
 	if s.promiscSet {
 		if fl, err := s.b.Flags(s.port.Ifname); err == nil {

@@ -139,7 +139,13 @@ func exanicOpen(p *C.struct_pcap, errbuf *C.char) (rc C.int, done bool, fb *exan
 		Counters:   (*exanic.Counters)(unsafe.Pointer(&p.st_recv)),
 	}
 	if p.opt_rfmon != 0 {
-		return C.PCAP_ERROR_RFMON_NOTSUP, true, nil
+		if _, _, err := exanic.Resolve(exanic.DefaultBackend(), o.Device); err == nil {
+			return C.PCAP_ERROR_RFMON_NOTSUP, true, nil
+		}
+		return 0, false, nil
+	}
+	if debugOn() {
+		o.Debug = func(s string) { debugf("%s", s) }
 	}
 	s, err := exanic.Open(o)
 	switch {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -350,7 +351,7 @@ func TestLossReportedHonestly(t *testing.T) {
 	var recv, drop, ifdrop int
 	for _, l := range strings.Split(text, "\n") {
 		var v int
-		if n, err := fmtSscanf(l, "%d", &v); err != nil || n != 1 {
+		if n, err := fmt.Sscanf(l, "%d", &v); err != nil || n != 1 {
 			continue
 		}
 		switch rest := strings.TrimPrefix(strings.SplitN(l, " ", 2)[1], "packets "); {
@@ -398,7 +399,6 @@ func TestLossReportedHonestly(t *testing.T) {
 		}
 	}
 }
-
 
 // waitRecords waits (bounded) until the file has n records.
 func waitRecords(t *testing.T, path string, n int) {
