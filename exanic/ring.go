@@ -14,7 +14,8 @@ type Counters struct {
 	IfDrop uint64 // frames the card lost (hardware overflow reports)
 }
 
-// Stats are the reader's own counts (TCPDUMP_DEBUG, tests).
+// Stats are the reader's own counts (TCPDUMP_DEBUG, tests), kept with
+// atomic adds so they may be read while the reader runs.
 type Stats struct {
 	Frames    uint64 // good frames delivered to the capture buffer
 	Corrupt   uint64 // CRC errors (dropped unless kept)
@@ -115,7 +116,7 @@ func (r *reader) Poll(max int) int {
 			return n + 1
 		}
 		if !r.inFrame && !r.startFrame() {
-			r.st.Full++
+			atomic.AddUint64(&r.st.Full, 1)
 			break
 		}
 		if !r.inFrame {
@@ -186,11 +187,11 @@ func (r *reader) endFrame(status uint8) {
 	if status != StatusOK {
 		switch status {
 		case StatusAborted:
-			r.st.Aborted++
+			atomic.AddUint64(&r.st.Aborted, 1)
 		case StatusCorrupt:
-			r.st.Corrupt++
+			atomic.AddUint64(&r.st.Corrupt, 1)
 		case StatusHWOvfl:
-			r.st.HWOvfl++
+			atomic.AddUint64(&r.st.HWOvfl, 1)
 			atomic.AddUint64(&r.ctr.IfDrop, 1)
 			return
 		}
@@ -199,7 +200,7 @@ func (r *reader) endFrame(status uint8) {
 		}
 	}
 	if r.fLen < 4 {
-		r.st.Short++
+		atomic.AddUint64(&r.st.Short, 1)
 		return
 	}
 	wire := r.fLen - 4
@@ -208,7 +209,7 @@ func (r *reader) endFrame(status uint8) {
 		caplen = wire
 	}
 	if r.fLen > r.capMax && r.capMax == maxCopy {
-		r.st.Truncated++
+		atomic.AddUint64(&r.st.Truncated, 1)
 	}
 	pos := r.fStart % r.u.size
 	size := align8(uint64(recHdr + caplen))
@@ -232,7 +233,7 @@ func (r *reader) publish() {
 		if r.inFrame {
 			lost++
 		}
-		r.st.Discarded += lost
+		atomic.AddUint64(&r.st.Discarded, lost)
 		r.prod, r.pending, r.inFrame, r.haveLast = r.pub, 0, false, false
 		r.drop(lost)
 		r.recover()
@@ -241,7 +242,7 @@ func (r *reader) publish() {
 	if r.pending > 0 {
 		atomic.StoreUint64(r.u.prodp(), r.prod)
 		r.pub = r.prod
-		r.st.Frames += r.pending
+		atomic.AddUint64(&r.st.Frames, r.pending)
 		atomic.AddUint64(&r.ctr.Recv, r.pending)
 		r.pending = 0
 		if r.signal != nil {
@@ -283,7 +284,7 @@ func (r *reader) lapped() {
 func (r *reader) recover() {
 	from := r.abs()
 	eofs, writer := r.catchup()
-	r.st.Laps++
+	atomic.AddUint64(&r.st.Laps, 1)
 	dist := uint64((writer + ringSpan - from) % ringSpan)
 	if dist < RingChunks {
 		dist = RingChunks

@@ -222,9 +222,15 @@ func (s *Source) Port() Port { return s.port }
 // Adapter says time stamps come from the card's clock.
 func (s *Source) Adapter() bool { return s.r.adapter }
 
-// Stats returns the reader's counts. Racy by design (read while the reader
-// runs); for diagnostics.
-func (s *Source) Stats() Stats { return s.r.st }
+// Stats returns the reader's counts (each read atomically).
+func (s *Source) Stats() Stats {
+	st := &s.r.st
+	return Stats{Frames: atomic.LoadUint64(&st.Frames), Corrupt: atomic.LoadUint64(&st.Corrupt),
+		Aborted: atomic.LoadUint64(&st.Aborted), HWOvfl: atomic.LoadUint64(&st.HWOvfl),
+		Short: atomic.LoadUint64(&st.Short), Laps: atomic.LoadUint64(&st.Laps),
+		Discarded: atomic.LoadUint64(&st.Discarded), Truncated: atomic.LoadUint64(&st.Truncated),
+		Full: atomic.LoadUint64(&st.Full)}
+}
 
 // Counters are the pcap_stats totals.
 func (s *Source) Counters() *Counters { return s.ctr }
@@ -305,7 +311,7 @@ func (s *Source) Close() {
 	if s.running && !s.stop.Swap(true) {
 		<-s.done
 		if s.debug != nil {
-			st := s.r.st
+			st := s.Stats()
 			s.debug(fmt.Sprintf("exanic: %s:%d closed: %d frames delivered, %d CRC errors and %d aborted (dropped), %d hardware overflows, %d laps (%d frames lost, %d discarded by the copy re-check), capture buffer full %d times",
 				s.port.Dev, s.port.Port, st.Frames, st.Corrupt, st.Aborted, st.HWOvfl, st.Laps,
 				atomic.LoadUint64(&s.ctr.Drop), st.Discarded, st.Full))
