@@ -201,3 +201,60 @@ func poll(fds []pollFd, ms int) int {
 		uintptr(unsafeTS(&ts)), 0, 0, 0)
 	return int(n)
 }
+
+func TestOpenRefusesDisabledPort(t *testing.T) {
+	for _, c := range []struct {
+		reg, val uint32
+		want     string
+	}{
+		{PortEnabled, 0, "the port is disabled (ip link set exa0 up)"},
+		{PortStatus, StatusRxUnsupported | StatusEnabled, "the port cannot receive"},
+		{PortStatus, StatusNotImplemented, "port not implemented"},
+	} {
+		dir, card := newSimCard(t, SimConfig{})
+		card.SetReg(PortReg(0, int(c.reg)), c.val)
+		_, err := Open(Options{Device: "exa0", Backend: &Sim{Dir: dir}})
+		var fb *Fallback
+		if !errors.As(err, &fb) || !strings.Contains(fb.Warning, c.want) || fb.Netdev != "exa0" {
+			t.Errorf("register %d = %#x: %v", c.reg, c.val, err)
+		}
+	}
+}
+
+// Two captures on one port each see every frame (the ring is read-only;
+// readers keep their own cursors).
+func TestTwoReadersOnePort(t *testing.T) {
+	dir, c := newSimCard(t, SimConfig{})
+	var srcs []*Source
+	for i := 0; i < 2; i++ {
+		s, err := Open(Options{Device: "exa0", Backend: &Sim{Dir: dir}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		srcs = append(srcs, s)
+	}
+	const total = 2000
+	for i := 0; i < total; i++ {
+		c.Port(0).Send(WithFCS(frame(i, 60+i%300)), StatusOK)
+	}
+	batch := make([]core.Packet, 128)
+	for k, s := range srcs {
+		got := 0
+		for deadline := time.Now().Add(10 * time.Second); got < total && time.Now().Before(deadline); {
+			n, _ := s.Fill(batch)
+			for _, p := range batch[:n] {
+				if string(unsafeBytes(p.Data, int(p.Caplen))) != string(frame(got, 60+got%300)) {
+					t.Fatalf("reader %d frame %d differs", k, got)
+				}
+				got++
+			}
+			if n == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		if got != total {
+			t.Fatalf("reader %d got %d of %d", k, got, total)
+		}
+	}
+}

@@ -271,3 +271,20 @@ func TestFullBufferBackpressure(t *testing.T) {
 		t.Fatal("the buffer never filled: test does not test")
 	}
 }
+
+// Frames longer than the per-frame copy limit keep their first bytes and
+// their length.
+func TestOverlongFrameTruncated(t *testing.T) {
+	g := newRig(t, SimConfig{}, 0, 0)
+	send(g.w, 1, 20000, StatusOK)
+	send(g.w, 2, 100, StatusOK)
+	g.poll()
+	g.drain()
+	if len(g.got) != 2 || g.got[0].len != 20000 || len(g.got[0].data) != maxCopy ||
+		string(g.got[0].data) != string(frame(1, 20000)[:maxCopy]) {
+		t.Fatalf("got %d frames, first len %d caplen %d", len(g.got), g.got[0].len, len(g.got[0].data))
+	}
+	if string(g.got[1].data) != string(frame(2, 100)) || g.s.Stats().Truncated != 1 {
+		t.Fatalf("after the long frame: %d truncated", g.s.Stats().Truncated)
+	}
+}

@@ -1,6 +1,7 @@
 package exanic
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -86,6 +87,11 @@ func Open(o Options) (s *Source, err error) {
 	}
 	dev, port, err := Resolve(b, o.Device)
 	if err != nil {
+		if !errors.Is(err, ErrNotExanic) && !isDevPort(o.Device) {
+			// The driver says ExaNIC but will not say which port.
+			return nil, &Fallback{Netdev: o.Device, Warning: err.Error() +
+				"; capturing through AF_PACKET on " + o.Device + " instead, without kernel bypass or hardware time stamps"}
+		}
 		return nil, err
 	}
 	if !b.Present() {
