@@ -119,9 +119,6 @@ func (r *reader) Poll(max int) int {
 			atomic.AddUint64(&r.st.Full, 1)
 			break
 		}
-		if !r.inFrame {
-			continue
-		}
 		l := int(infoLen(w))
 		if l == 0 || l > ChunkPayload {
 			l = ChunkPayload

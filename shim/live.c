@@ -441,6 +441,9 @@ int shim_live_setfilter(pcap_t *p)
 	if (err == -2)
 		return PCAP_ERROR;
 	p->kfilter = !p->ufilter_all;
+	if (getenv("TCPDUMP_DEBUG") != NULL || getenv("PCAPSHIM_DEBUG") != NULL)
+		fprintf(stderr, "pcapshim: filter (%u instructions) %s\n", p->fcode.bf_len,
+		    p->kfilter ? "attached to the kernel (SO_ATTACH_FILTER)" : "runs in userspace");
 	/* Packets already described in the batch passed the old filter (or
 	 * none): the new one decides in userspace, as for the ring blocks. */
 	if (p->kfilter)

@@ -24,7 +24,7 @@ func TestAPIOnBypassHandle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, port0, "50")
-	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+lib, exanic.SimEnv+"="+dir)
+	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+lib, exanic.SimEnv+"="+dir, "PCAPSHIM_DEBUG=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +57,9 @@ func TestAPIOnBypassHandle(t *testing.T) {
 		"stats recv 100 drop 0 ifdrop 0",
 		"loop -2",
 		"inject -1 Sending packets isn't supported on an ExaNIC bypass capture",
+	}
+	if !strings.Contains(stderr.String(), "pcapshim: filter (4 instructions) runs in userspace (fast engine)") {
+		t.Errorf("no filter placement line in:\n%s", stderr.String())
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got:\n%s\nwant:\n%s\nstderr: %s", strings.Join(lines, "\n"), strings.Join(want, "\n"), stderr.String())
