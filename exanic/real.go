@@ -67,7 +67,7 @@ func (Real) Munmap(b []byte) error { return syscall.Munmap(b) }
 
 type ifreqData struct {
 	name [16]byte
-	data uintptr
+	data unsafe.Pointer // ifr_data
 	_    [16]byte
 }
 
@@ -91,7 +91,7 @@ func (Real) IfIoctl(ifname string, req uint32, arg []byte) error {
 	}
 	var r ifreqData
 	copy(r.name[:], ifname)
-	r.data = uintptr(unsafe.Pointer(&arg[0]))
+	r.data = unsafe.Pointer(&arg[0])
 	return sockIoctl(ifname, req, unsafe.Pointer(&r))
 }
 

@@ -193,6 +193,9 @@ func Open(o Options) (s *Source, err error) {
 
 func isDevPort(name string) bool { _, _, ok := parseDevPort(name); return ok }
 
+// IsDevPort says name has the form exanicN:P.
+func IsDevPort(name string) bool { return isDevPort(name) }
+
 func orName(n, alt string) string {
 	if n == "" {
 		return alt

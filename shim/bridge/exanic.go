@@ -120,8 +120,8 @@ func pcapshim_go_exanic_devs() (out *C.char) {
 // handled (rc is the result). Otherwise fb, if not nil, says to capture on
 // its netdev through AF_PACKET, with its warning; nil: not an ExaNIC port.
 func exanicOpen(p *C.struct_pcap, errbuf *C.char) (rc C.int, done bool, fb *exanic.Fallback) {
-	if !exanicPossible() {
-		return 0, false, nil
+	if !exanicPossible() && !exanic.IsDevPort(C.GoString(p.device)) {
+		return 0, false, nil // exanicN:P goes on, to say the driver is missing
 	}
 	tst := int(p.opt_tstamp_type)
 	if tst < 0 {

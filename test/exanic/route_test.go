@@ -54,3 +54,24 @@ func TestFallbackWhenRingUnmappable(t *testing.T) {
 		t.Fatalf("exit %d, want %q in:\n%s", r.Exit, want, errs)
 	}
 }
+
+func TestTstampTypes(t *testing.T) {
+	dir, _ := newSim(t, exanic.SimConfig{})
+	r := testutil.Run(t, testutil.Ours, nil, 20*time.Second, []string{exanic.SimEnv + "=" + dir},
+		tcpdump(t), "-i", port0, "-J")
+	want := "Time stamp types for " + port0 + " (use option -j to set):\n  host (Host)\n  adapter (Adapter)\n  adapter_unsynced (Adapter, not synced with system time)\n"
+	if r.Exit != 0 || string(r.Stderr) != want { // tcpdump -J writes to stderr
+		t.Fatalf("exit %d:\n%s%s", r.Exit, r.Stdout, r.Stderr)
+	}
+}
+
+// exanicN:P without the driver (and without the simulator) says so.
+func TestDevPortWithoutDriver(t *testing.T) {
+	if _, err := os.Stat("/sys/bus/pci/drivers/exanic"); err == nil {
+		t.Skip("the exanic driver is loaded here")
+	}
+	r := testutil.Run(t, testutil.Ours, nil, 20*time.Second, nil, tcpdump(t), "-i", "exanic0:0", "-d", "ip")
+	if r.Exit == 0 || !strings.Contains(string(r.Stderr), "exanic0:0: the exanic driver is not loaded (modprobe exanic") {
+		t.Fatalf("exit %d: %s", r.Exit, r.Stderr)
+	}
+}
