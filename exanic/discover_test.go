@@ -258,3 +258,34 @@ func TestTwoReadersOnePort(t *testing.T) {
 		}
 	}
 }
+
+// Resetting the simulated card under a running capture (the sim command
+// run twice) must not fault the reader; capture goes on.
+func TestSimResetUnderCapture(t *testing.T) {
+	dir, c := newSimCard(t, SimConfig{})
+	s, err := Open(Options{Device: "exa0", Backend: &Sim{Dir: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 3000; i++ {
+		c.Port(0).Send(WithFCS(frame(i, 200)), StatusOK)
+	}
+	c2, err := CreateSim(dir, SimConfig{Ports: []SimPort{{Name: "exa0"}, {Name: "exa1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	batch := make([]core.Packet, 64)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		c2.Port(0).Send(WithFCS(frame(7, 100)), StatusOK)
+		n, _ := s.Fill(batch)
+		for _, p := range batch[:n] {
+			if p.Len == 100 && string(unsafeBytes(p.Data, 100)) == string(frame(7, 100)) {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("no frame after the reset")
+}

@@ -52,8 +52,8 @@ type SimWriter struct {
 	card *SimCard
 }
 
-// CreateSim makes (or replaces) a simulated card in dir: sim.conf lines
-// for it and its backing file dev/<card>. Other cards' lines are kept.
+// CreateSim makes (or resets) a simulated card in dir: sim.conf lines for
+// it and its backing file dev/<card>. Other cards' lines are kept.
 func CreateSim(dir string, cfg SimConfig) (*SimCard, error) {
 	if cfg.Dev == "" {
 		cfg.Dev = "exanic0"
@@ -104,14 +104,21 @@ func CreateSim(dir string, cfg SimConfig) (*SimCard, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, "dev", cfg.Dev)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	// Never shrink an existing backing file: a capture may have it mapped
+	// (a mapping past the end of a file faults). Reset is the driver's
+	// "port up" (the 0xFF fill below); a running reader sees a lap.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	size := int64(RxOffset(len(cfg.Ports)))
-	if err := f.Truncate(size); err != nil {
+	if st, err := f.Stat(); err != nil {
 		return nil, err
+	} else if st.Size() < size {
+		if err := f.Truncate(size); err != nil {
+			return nil, err
+		}
 	}
 	mem, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
 	if err != nil {
