@@ -278,7 +278,11 @@ func TestSimResetUnderCapture(t *testing.T) {
 	defer c2.Close()
 	batch := make([]core.Packet, 64)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		c2.Port(0).Send(WithFCS(frame(7, 100)), StatusOK)
+		// The reader waits at its old position until the card's new lap
+		// gets there (a real driver refuses "up" while a ring is mapped).
+		for k := 0; k < 50; k++ {
+			c2.Port(0).Send(WithFCS(frame(7, 100)), StatusOK)
+		}
 		n, _ := s.Fill(batch)
 		for _, p := range batch[:n] {
 			if p.Len == 100 && string(unsafeBytes(p.Data, 100)) == string(frame(7, 100)) {
