@@ -83,7 +83,12 @@ type card struct {
 
 func openCard(b Backend, dev string) (*card, error) {
 	fd, err := b.Open(dev)
-	if err != nil {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		return nil, fmt.Errorf("no ExaNIC /dev/%s (tcpdump -D lists the ExaNIC ports)", dev)
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
+		return nil, fmt.Errorf("cannot open /dev/%s: %w (run as root, or give the capturing user read access to it)", dev, err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot open /dev/%s: %w", dev, err)
 	}
 	c := &card{b: b, dev: dev, fd: fd}

@@ -116,7 +116,7 @@ func Open(o Options) (s *Source, err error) {
 	}
 	c, err := openCard(b, dev)
 	if err != nil {
-		return nil, fail(ifnameOf(o.Device), err.Error()+" (the driver is loaded: check permissions, run as root)")
+		return nil, fail(ifnameOf(o.Device), err.Error())
 	}
 	s.c = c
 	if port >= int(c.info.NumPorts) {
