@@ -112,6 +112,7 @@ const (
 	sioExaGetIfInfo = 0x89F0 // EXAIOCGIFINFO
 	ethtoolGDrvInfo = 3
 	infoEx2Size     = 160
+	infoExSize      = 40
 	ifInfoSize      = 32
 	drvInfoSize     = 196
 	DriverName      = "exanic"
@@ -137,6 +138,34 @@ func (i *InfoEx2) Marshal() []byte {
 		binary.LittleEndian.PutUint32(b[32+4*k:], uint32(v))
 	}
 	return b
+}
+
+// marshalEx encodes the older EXANICCTL_INFO_EX (40 bytes: four ports).
+func (i *InfoEx2) marshalEx() []byte {
+	b := make([]byte, infoExSize)
+	binary.LittleEndian.PutUint64(b[0:], i.TxBufferSize)
+	binary.LittleEndian.PutUint64(b[8:], i.FiltersSize)
+	for k := 0; k < 4; k++ {
+		binary.LittleEndian.PutUint32(b[16+4*k:], uint32(i.IfIndex[k]))
+	}
+	binary.LittleEndian.PutUint32(b[32:], i.MaxBuffers)
+	return b
+}
+
+// unmarshalInfoEx decodes EXANICCTL_INFO_EX; as libexanic does for these
+// older drivers, the port count is the number of non-zero if_index.
+func unmarshalInfoEx(b []byte) InfoEx2 {
+	var i InfoEx2
+	i.TxBufferSize = binary.LittleEndian.Uint64(b[0:])
+	i.FiltersSize = binary.LittleEndian.Uint64(b[8:])
+	for k := 0; k < 4; k++ {
+		i.IfIndex[k] = int32(binary.LittleEndian.Uint32(b[16+4*k:]))
+		if i.IfIndex[k] != 0 {
+			i.NumPorts++
+		}
+	}
+	i.MaxBuffers = binary.LittleEndian.Uint32(b[32:])
+	return i
 }
 
 // UnmarshalInfoEx2 decodes the ioctl's 160 bytes.

@@ -93,11 +93,14 @@ func openCard(b Backend, dev string) (*card, error) {
 	}
 	c := &card{b: b, dev: dev, fd: fd}
 	buf := make([]byte, infoEx2Size)
-	if err := b.DevIoctl(fd, ctlInfoEx2, buf); err != nil {
+	if err := b.DevIoctl(fd, ctlInfoEx2, buf); err == nil {
+		c.info, _ = UnmarshalInfoEx2(buf)
+	} else if err2 := b.DevIoctl(fd, ctlInfoEx, buf[:infoExSize]); err2 == nil {
+		c.info = unmarshalInfoEx(buf) // an older driver
+	} else {
 		c.close()
 		return nil, fmt.Errorf("EXANICCTL_INFO_EX2 on /dev/%s: %w (driver too old? install exanic-software 2.x)", dev, err)
 	}
-	c.info, _ = UnmarshalInfoEx2(buf)
 	if c.regs, err = b.Mmap(fd, OffRegs, RegsSize); err != nil {
 		c.close()
 		return nil, fmt.Errorf("cannot map the registers of /dev/%s: %w", dev, err)

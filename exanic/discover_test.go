@@ -2,6 +2,7 @@ package exanic
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -292,4 +293,28 @@ func TestSimResetUnderCapture(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatal("no frame after the reset")
+}
+
+// A driver without EXANICCTL_INFO_EX2: INFO_EX, ports counted from the
+// non-zero interface indexes.
+func TestOldDriverInfoEx(t *testing.T) {
+	dir, _ := newSimCard(t, SimConfig{})
+	conf := dir + "/sim.conf"
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(conf, []byte(strings.Replace(string(b), "card exanic0", "card exanic0 old-driver", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb := &Sim{Dir: dir}
+	fd, _ := sb.Open("exanic0")
+	if err := sb.DevIoctl(fd, ctlInfoEx2, make([]byte, infoEx2Size)); err != syscall.ENOTTY {
+		t.Fatalf("INFO_EX2 on the old driver: %v", err)
+	}
+	syscall.Close(fd)
+	ports, err := Ports(sb)
+	if err != nil || len(ports) != 2 || ports[1].Name() != "exa1" {
+		t.Fatalf("ports %+v, %v", ports, err)
+	}
 }

@@ -35,7 +35,8 @@ type SimPortConf struct {
 	Down    bool // interface down: the ring cannot be mapped
 }
 
-// conf reads sim.conf: "card <dev>" and
+// conf reads sim.conf: "card <dev> [old-driver]" (old-driver: no
+// EXANICCTL_INFO_EX2, only INFO_EX) and
 // "port <dev> <n> <ifname|-> ifindex=<i> [ip=<a.b.c.d>/<len>] [down]".
 func (s *Sim) conf() (cards []string, ports []SimPortConf, err error) {
 	f, err := os.Open(filepath.Join(s.Dir, "sim.conf"))
@@ -52,6 +53,9 @@ func (s *Sim) conf() (cards []string, ports []SimPortConf, err error) {
 		switch {
 		case w[0] == "card" && len(w) >= 2:
 			cards = append(cards, w[1])
+			if len(w) >= 3 && w[2] == "old-driver" {
+				cards = append(cards, w[1]+" old-driver")
+			}
 		case w[0] == "port" && len(w) >= 4:
 			p := SimPortConf{Dev: w[1]}
 			if p.Port, err = strconv.Atoi(w[2]); err != nil {
@@ -168,16 +172,27 @@ func (s *Sim) DevIoctl(fd int, req uint32, arg []byte) error {
 	if err != nil {
 		return err
 	}
-	switch req {
-	case ctlInfoEx2:
+	cards, _, _ := s.conf()
+	old := false
+	for _, c := range cards {
+		old = old || c == dev+" old-driver"
+	}
+	inf, _, err := s.info(dev)
+	if err != nil {
+		return syscall.EIO
+	}
+	switch {
+	case req == ctlInfoEx2 && !old:
 		if len(arg) < infoEx2Size {
 			return syscall.EFAULT
 		}
-		inf, _, err := s.info(dev)
-		if err != nil {
-			return syscall.EIO
-		}
 		copy(arg, inf.Marshal())
+		return nil
+	case req == ctlInfoEx:
+		if len(arg) < infoExSize {
+			return syscall.EFAULT
+		}
+		copy(arg, inf.marshalEx())
 		return nil
 	}
 	return syscall.ENOTTY
