@@ -25,6 +25,21 @@ int shim_exanic_possible(void)
 	return access("/sys/bus/pci/drivers/exanic", F_OK) == 0;
 }
 
+/* TCPDUMP_DEBUG or PCAPSHIM_DEBUG set, and not "0" (as the Go side). */
+int shim_debug(void)
+{
+	static const char *const names[] = { "TCPDUMP_DEBUG", "PCAPSHIM_DEBUG" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = getenv(names[i]);
+
+		if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* At pcap_create: an ExaNIC port gets its time stamp types (host,
  * adapter, adapter_unsynced), so pcap_list_tstamp_types and
  * pcap_set_tstamp_type work before activation as with libpcap. */

@@ -18,6 +18,7 @@ int shim_live_stats(pcap_t *p, struct pcap_stat *ps);	/* live.c, async-signal-sa
 int shim_live_setfilter(pcap_t *p);	/* live.c: kernel filter for p->fcode */
 void shim_exanic_create(pcap_t *p);	/* exanic.c: ExaNIC probe at pcap_create */
 int shim_exanic_possible(void);		/* exanic.c: driver or simulator present */
+int shim_debug(void);			/* exanic.c: TCPDUMP_DEBUG / PCAPSHIM_DEBUG set */
 int shim_exanic_stats(pcap_t *p, struct pcap_stat *ps);	/* exanic.c, async-signal-safe */
 
 /* bpf.c: bpf_filter with a live packet's VLAN metadata (libpcap's

@@ -403,7 +403,7 @@ int shim_live_setfilter(pcap_t *p)
 	p->ufilter_all = 1;
 	if (p->bypass) {	/* no socket: the C loop filters everything */
 		p->kfilter = 0;
-		if (getenv("TCPDUMP_DEBUG") != NULL || getenv("PCAPSHIM_DEBUG") != NULL)
+		if (shim_debug())
 			fprintf(stderr, "pcapshim: filter (%u instructions) runs in userspace%s\n",
 			    p->fcode.bf_len, p->engine != NULL ? " (fast engine)" : "");
 		return 0;
@@ -441,7 +441,7 @@ int shim_live_setfilter(pcap_t *p)
 	if (err == -2)
 		return PCAP_ERROR;
 	p->kfilter = !p->ufilter_all;
-	if (getenv("TCPDUMP_DEBUG") != NULL || getenv("PCAPSHIM_DEBUG") != NULL)
+	if (shim_debug())
 		fprintf(stderr, "pcapshim: filter (%u instructions) %s\n", p->fcode.bf_len,
 		    p->kfilter ? "attached to the kernel (SO_ATTACH_FILTER)" : "runs in userspace");
 	/* Packets already described in the batch passed the old filter (or
