@@ -8,9 +8,14 @@ import (
 )
 
 const (
-	roundChunks = 2048  // chunks per round: one re-check and publish each
-	spinRounds  = 2000  // empty rounds before sleeping
-	idleSleepNs = 20000 // then sleep this long between polls (the ring laps in >= 1 ms at 10 GbE)
+	roundChunks = 2048 // chunks per round: one re-check and publish each
+	spinRounds  = 200  // empty rounds (a few µs) before sleeping
+	// Then sleeps from minSleep doubling to maxSleep while idle. At 10 GbE
+	// the DMA ring takes over 1 ms to fill, so even the longest sleep
+	// (plus the kernel's timer slack) leaves it room; the first frame
+	// after a quiet spell may wait that long.
+	minSleepNs = 10000
+	maxSleepNs = 200000
 )
 
 // run is the reader: a goroutine on its own OS thread with async signals
@@ -20,17 +25,25 @@ func (s *Source) run() {
 	defer close(s.done)
 	blockSignals()
 	idle := 0
+	sleep := int64(minSleepNs)
 	for !s.stop.Load() {
 		s.r.round(time.Now().UnixNano())
 		if s.r.Poll(roundChunks) > 0 {
-			idle = 0
+			idle, sleep = 0, minSleepNs
 			continue
 		}
 		if idle++; s.busy || idle < spinRounds {
 			continue
 		}
-		ts := syscall.Timespec{Nsec: idleSleepNs}
-		syscall.Nanosleep(&ts, nil)
+		// A raw nanosleep: through syscall.Nanosleep the scheduler hands
+		// this thread's P to another thread at every sleep and takes it
+		// back, which costs more CPU than the polling. The thread is ours
+		// alone; a stop-the-world waits at most one sleep for it.
+		ts := syscall.NsecToTimespec(sleep)
+		syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		if sleep < maxSleepNs {
+			sleep *= 2
+		}
 	}
 }
 
