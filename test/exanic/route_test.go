@@ -75,3 +75,23 @@ func TestDevPortWithoutDriver(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.Exit, r.Stderr)
 	}
 }
+
+// -B sizes the capture buffer the reader drains the card's ring into.
+func TestBufferSize(t *testing.T) {
+	dir, _ := newSim(t, exanic.SimConfig{})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "capture buffer 67108864 bytes"},
+		{[]string{"-B", "8192"}, "capture buffer 8388608 bytes"},
+		{[]string{"-B", "100"}, "capture buffer 1048576 bytes"}, // the minimum
+	} {
+		argv := append([]string{tcpdump(t), "-i", port0, "-d"}, c.args...)
+		r := testutil.Run(t, testutil.Ours, nil, 20*time.Second,
+			[]string{exanic.SimEnv + "=" + dir, "PCAPSHIM_DEBUG=1"}, append(argv, "ip")...)
+		if r.Exit != 0 || !strings.Contains(string(r.Stderr), c.want) {
+			t.Errorf("%v: exit %d, want %q in: %s", c.args, r.Exit, c.want, r.Stderr)
+		}
+	}
+}
