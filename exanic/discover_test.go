@@ -3,6 +3,7 @@ package exanic
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -316,5 +317,48 @@ func TestOldDriverInfoEx(t *testing.T) {
 	ports, err := Ports(sb)
 	if err != nil || len(ports) != 2 || ports[1].Name() != "exa1" {
 		t.Fatalf("ports %+v, %v", ports, err)
+	}
+}
+
+// The reader's thread blocks every async signal a host could handle, but
+// not glibc's SIGCANCEL/SIGSETXID (setuid in the host would hang) nor the
+// synchronous ones.
+func TestReaderThreadSignalMask(t *testing.T) {
+	dir, _ := newSimCard(t, SimConfig{})
+	s, err := Open(Options{Device: "exa0", Backend: &Sim{Dir: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var tid int32
+	for i := 0; i < 1000 && tid == 0; i++ {
+		if tid = s.tid.Load(); tid == 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if tid == 0 {
+		t.Fatal("reader thread never started")
+	}
+	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(int(tid)) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mask uint64
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "SigBlk:"); ok {
+			mask, _ = strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+		}
+	}
+	bit := func(sig int) bool { return mask&(1<<(sig-1)) != 0 }
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGALRM, syscall.SIGUSR1,
+		syscall.SIGCHLD, syscall.SIGPIPE, syscall.SIGHUP} {
+		if !bit(int(sig)) {
+			t.Errorf("%v not blocked on the reader thread (SigBlk %016x)", sig, mask)
+		}
+	}
+	for _, sig := range []int{32, 33, int(syscall.SIGSEGV), int(syscall.SIGBUS), int(syscall.SIGURG)} {
+		if bit(sig) {
+			t.Errorf("signal %d blocked on the reader thread (SigBlk %016x)", sig, mask)
+		}
 	}
 }

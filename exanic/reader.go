@@ -24,6 +24,7 @@ func (s *Source) run() {
 	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
 	defer close(s.done)
 	blockSignals()
+	s.tid.Store(int32(syscall.Gettid()))
 	idle := 0
 	sleep := int64(minSleepNs)
 	for !s.stop.Load() {

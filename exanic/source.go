@@ -73,6 +73,7 @@ type Source struct {
 	promiscSet bool
 	running    bool
 	debug      func(string)
+	tid        atomic.Int32 // the reader thread's id, once it runs
 	stop       atomic.Bool
 	done       chan struct{}
 }
