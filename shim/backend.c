@@ -156,6 +156,8 @@ static void load(void)
 	be.dlt_to_linktype = sym(h, "pcapshim_go_dlt_to_linktype");
 	be.open_live = sym(h, "pcapshim_go_open_live");
 	be.live_filter = sym(h, "pcapshim_go_live_filter");
+	be.exanic_probe = sym(h, "pcapshim_go_exanic_probe");
+	be.exanic_devs = sym(h, "pcapshim_go_exanic_devs");
 	if (be_err[0] != '\0')
 		return;
 	be_pid = getpid();

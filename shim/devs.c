@@ -482,11 +482,55 @@ static int add_interfaces(pcap_if_t **list, char *errbuf)
 	return ret;
 }
 
+/*
+ * ExaNIC ports (driver loaded or simulator selected): a port whose
+ * interface is listed gets the card's description; others (no interface,
+ * or simulated) are added. Lines from the backend: name, flags,
+ * description, tab-separated.
+ */
+static int add_exanic(pcap_if_t **list, char *errbuf)
+{
+	const struct shim_backend *be;
+	char *text, *line, *save = NULL;
+	sigset_t old;
+	int ret = 0;
+
+	if (!shim_exanic_possible() || (be = shim_be(NULL)) == NULL)
+		return 0;
+	shim_enter_go(&old);
+	text = be->exanic_devs();
+	shim_leave_go(&old);
+	if (text == NULL)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL && ret == 0;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *flags = strchr(line, '\t'), *descr;
+		pcap_if_t *d;
+
+		if (flags == NULL || (descr = strchr(flags + 1, '\t')) == NULL)
+			continue;
+		*flags++ = '\0';
+		*descr++ = '\0';
+		if ((d = find_dev(*list, line)) != NULL) {
+			if (d->description == NULL &&
+			    (d->description = strdup(descr)) == NULL) {
+				errno_msg(errbuf, ENOMEM, "malloc");
+				ret = -1;
+			}
+		} else if (add_dev(list, line, (bpf_u_int32)strtoul(flags, NULL, 0),
+		    descr, errbuf) == NULL) {
+			ret = -1;
+		}
+	}
+	free(text);
+	return ret;
+}
+
 int pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 {
 	static int (*const sources[])(pcap_if_t **, char *) = {
 		add_interfaces, add_bluetooth, add_fixed, add_usbmon,
-		add_netfilter, add_dbus,
+		add_netfilter, add_dbus, add_exanic,
 	};
 	pcap_if_t *list = NULL;
 	size_t k;

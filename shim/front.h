@@ -17,6 +17,10 @@ int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data);
 int shim_live_wait(pcap_t *p);		/* live.c: 1 ready, 0 would block, < 0 error/break */
 int shim_live_stats(pcap_t *p, struct pcap_stat *ps);	/* live.c, async-signal-safe */
 int shim_live_setfilter(pcap_t *p);	/* live.c: kernel filter for p->fcode */
+void shim_exanic_create(pcap_t *p);	/* exanic.c: ExaNIC probe at pcap_create */
+int shim_exanic_possible(void);		/* exanic.c: driver or simulator present */
+int shim_debug(void);			/* exanic.c: TCPDUMP_DEBUG / PCAPSHIM_DEBUG set */
+int shim_exanic_stats(pcap_t *p, struct pcap_stat *ps);	/* exanic.c, async-signal-safe */
 
 /* bpf.c: bpf_filter with a live packet's VLAN metadata (libpcap's
  * pcap_filter_with_aux_data). */

@@ -48,6 +48,8 @@ pcap_t *pcap_create(const char *device, char *errbuf)
 		pcap_close(p);
 		return NULL;
 	}
+	/* After the driver's list: an ExaNIC port replaces it with its own. */
+	shim_exanic_create(p);
 	return p;
 }
 

@@ -90,7 +90,7 @@ int shim_activate_live(pcap_t *p)
 	} else {
 		p->kind = SHIM_KIND_LIVE;
 		p->ifdrop_base = -1;
-		if (p->opt_promisc && !p->cooked)
+		if (p->opt_promisc && !p->cooked && !p->bypass)
 			p->ifdrop_base = if_drops(p->device);
 	}
 	/* As pcap_activate: a status without text gets the status's text. */
@@ -312,6 +312,8 @@ int shim_live_stats(pcap_t *p, struct pcap_stat *ps)
 	struct tpacket_stats_v3 st;
 	socklen_t len = sizeof st;
 
+	if (p->bypass)
+		return shim_exanic_stats(p, ps);
 	if (__atomic_load_n(&p->ifdrop_base, __ATOMIC_RELAXED) >= 0) {
 		long long now = if_drops(p->device);
 		long long before = __atomic_exchange_n(&p->ifdrop_base, now,
@@ -468,6 +470,13 @@ int shim_live_setfilter(pcap_t *p)
 	sigset_t old;
 
 	p->ufilter_all = 1;
+	if (p->bypass) {	/* no socket: the C loop filters everything */
+		p->kfilter = 0;
+		if (shim_debug())
+			fprintf(stderr, "pcapshim: filter (%u instructions) runs in userspace%s\n",
+			    p->fcode.bf_len, p->engine != NULL ? " (fast engine)" : "");
+		return 0;
+	}
 	if (p->fcode.bf_len > USHRT_MAX) {
 		fprintf(stderr, "Warning: Filter too complex for kernel\n");
 	} else {
@@ -501,6 +510,9 @@ int shim_live_setfilter(pcap_t *p)
 	if (err == -2)
 		return PCAP_ERROR;
 	p->kfilter = !p->ufilter_all;
+	if (shim_debug())
+		fprintf(stderr, "pcapshim: filter (%u instructions) %s\n", p->fcode.bf_len,
+		    p->kfilter ? "attached to the kernel (SO_ATTACH_FILTER)" : "runs in userspace");
 	/* Packets already described in the batch passed the old filter (or
 	 * none): the new one decides in userspace, as for the ring blocks. */
 	if (p->kfilter)
@@ -535,6 +547,9 @@ int pcap_inject(pcap_t *p, const void *buf, size_t size)
 		if (p->cooked)
 			return live_error(p,
 			    "Sending packets isn't supported in cooked mode");
+		if (p->bypass)
+			return live_error(p,
+			    "Sending packets isn't supported on an ExaNIC bypass capture");
 		n = send(p->fd, buf, size, 0);
 		if (n < 0) {
 			snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "send: %s",

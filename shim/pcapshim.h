@@ -105,6 +105,9 @@ struct pcap {
 	int hold_ms, hold_bytes;
 	int holding;			/* a hold is running, ends at hold_until */
 	struct timespec hold_until;	/* CLOCK_MONOTONIC */
+	int bypass;			/* ExaNIC kernel bypass: fd is an eventfd the
+					 * reader signals, the source keeps st_*,
+					 * filters run in userspace (exanic.c) */
 
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;
@@ -158,6 +161,12 @@ struct shim_backend {
 	 * userspace filter (0, or < 0 with text in p->errbuf). */
 	int (*open_live)(struct pcap *p, char *errbuf);
 	int (*live_filter)(struct pcap *p);
+	/* ExaNIC (exanic.c): at pcap_create, 1 if p->device is an ExaNIC
+	 * port (time stamp types set, TCPDUMP_DEBUG report), else 0; and the
+	 * ports for pcap_findalldevs, a malloc'ed text of lines
+	 * "name<TAB>flags<TAB>description", or NULL. */
+	int (*exanic_probe)(struct pcap *p);
+	char *(*exanic_devs)(void);
 };
 
 /* Front-library internals shared between the front library files. */

@@ -36,6 +36,14 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 		}
 	}()
 	setErr(errbuf, "")
+	// ExaNIC ports by kernel bypass (exanic.go); fb: fall back to AF_PACKET.
+	rc, done, fb := exanicOpen(p, errbuf)
+	if done {
+		return rc
+	}
+	if fb != nil {
+		setDevice(p, fb.Netdev)
+	}
 	o := live.Options{
 		Device:     C.GoString(p.device),
 		Snaplen:    int(p.opt_snaplen),
@@ -79,6 +87,15 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 		p.cooked = 1
 	}
 	p.goh = C.uintptr_t(handles.Add(s))
+	liveDebug(s, o.Device)
+	if fb != nil {
+		text := fb.Warning
+		if warn != nil {
+			text += "; " + liveText(warn)
+		}
+		setErr(errbuf, text)
+		return live.Warning
+	}
 	if warn != nil {
 		setErr(errbuf, liveText(warn))
 		return C.int(warn.Code)
