@@ -243,6 +243,7 @@ void pcap_close(pcap_t *p)
 	free(p->device);
 	free(p->batch);
 	free(p->aux);
+	free(p->oneshot);
 	free(p);
 }
 

@@ -109,6 +109,9 @@ struct pcap {
 	int batch_n, batch_i;
 	int eof;			/* fill said EOF; next read returns 0 */
 	struct pcap_pkthdr next_hdr;	/* what pcap_next_ex hands out */
+	u_char *oneshot;		/* live pcap_next_ex: copy of a packet
+					 * whose ring block went back */
+	size_t oneshot_size;
 
 	/* --- userspace filter (copy owned by the handle) --- */
 	struct bpf_program fcode;

@@ -1,0 +1,235 @@
+/*
+ * probe: the live-handle API as a host sees it, printed line by line so
+ * that a run with the system libpcap and one with pcapshim can be compared.
+ * Nothing printed depends on time or addresses.
+ *
+ *   probe act DEV...        pcap_activate's code and pcap_geterr per device
+ *   probe version           pcap_lib_version (which library was loaded)
+ *   probe api TX RX         options, direction, protocol, inject on TX,
+ *                           pcap_next_ex on RX, non-blocking mode,
+ *                           selectable fd, required select timeout
+ */
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <poll.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void activate_one(const char *dev)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_create(dev, eb);
+	int r;
+
+	if (p == NULL) {
+		printf("%s: create failed: %s\n", dev, eb);
+		return;
+	}
+	r = pcap_activate(p);
+	printf("%s: activate=%d (%s) geterr=\"%s\"\n", dev, r,
+	    pcap_statustostr(r), r != 0 ? pcap_geterr(p) : "");
+	pcap_close(p);
+}
+
+/* frame: an Ethernet frame of len bytes (>= 14) with EtherType typ. */
+static void frame(unsigned char *f, size_t len, unsigned typ, unsigned char tag)
+{
+	static const unsigned char dst[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	static const unsigned char src[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	size_t i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = (unsigned char)(typ >> 8);
+	f[13] = (unsigned char)typ;
+	for (i = 14; i < len; i++)
+		f[i] = (unsigned char)(tag + i);
+}
+
+static pcap_t *open_rx(const char *dev, int nonblock_before, int proto)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_create(dev, eb);
+	int r;
+
+	if (p == NULL) {
+		printf("create %s: %s\n", dev, eb);
+		exit(1);
+	}
+	printf("pre-activate getnonblock=%d\n", pcap_getnonblock(p, eb));
+	if (nonblock_before) {
+		r = pcap_setnonblock(p, 1, eb);
+		printf("pre-activate setnonblock(1)=%d", r);
+		printf(" getnonblock=%d\n", pcap_getnonblock(p, eb));
+	}
+	r = pcap_setdirection(p, PCAP_D_IN);
+	printf("pre-activate setdirection=%d \"%s\"\n", r, r ? pcap_geterr(p) : "");
+	r = pcap_inject(p, "x", 1);
+	printf("pre-activate inject=%d \"%s\"\n", r, r < 0 ? pcap_geterr(p) : "");
+	printf("set_snaplen=%d set_timeout=%d set_immediate=%d set_buffer_size=%d\n",
+	    pcap_set_snaplen(p, 200), pcap_set_timeout(p, 100),
+	    pcap_set_immediate_mode(p, 0), pcap_set_buffer_size(p, 1 << 20));
+	if (proto)
+		printf("set_protocol_linux=%d\n", pcap_set_protocol_linux(p, proto));
+	r = pcap_activate(p);
+	printf("activate %s=%d\n", dev, r);
+	if (r < 0) {
+		printf("geterr=\"%s\"\n", pcap_geterr(p));
+		exit(1);
+	}
+	r = pcap_set_buffer_size(p, 1 << 21);
+	printf("post-activate set_buffer_size=%d \"%s\"\n", r, pcap_geterr(p));
+	r = pcap_set_immediate_mode(p, 1);
+	printf("post-activate set_immediate=%d", r);
+	r = pcap_set_protocol_linux(p, ETH_P_ALL);
+	printf(" set_protocol_linux=%d snapshot=%d\n", r, pcap_snapshot(p));
+	return p;
+}
+
+/* Reads until count packets or silence (nonblocking: poll-driven). */
+static int drain(pcap_t *p, int want)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int got = 0, r = 0, idle = 0;
+	int fd = pcap_get_selectable_fd(p);
+
+	while (got < want && idle < 30) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+		if (poll(&pfd, 1, 100) == 0) {
+			idle++;
+			continue;
+		}
+		/* Stop at the wanted count without another call: the caller
+		 * then looks whether the descriptor is still readable. */
+		while (got < want && (r = pcap_next_ex(p, &h, &d)) == 1) {
+			printf("  pkt caplen=%u len=%u type=%02x%02x", h->caplen, h->len, d[12], d[13]);
+			if (h->caplen > 14)
+				printf(" first=%02x last=%02x", d[14], d[h->caplen - 1]);
+			printf("\n");
+			got++;
+		}
+		if (got < want && r != 0) {
+			printf("  next_ex=%d \"%s\"\n", r, pcap_geterr(p));
+			break;
+		}
+	}
+	return got;
+}
+
+static void count_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
+{
+	(void)h, (void)d;
+	(*(int *)(void *)user)++;
+}
+
+static void api(const char *txdev, const char *rxdev)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	unsigned char f[3000];
+	pcap_t *tx, *rx, *any;
+	const struct timeval *tv;
+	struct pollfd pfd;
+	int r, i;
+
+	/* Receiver: non-blocking chosen before activation, IPv4 only. */
+	rx = open_rx(rxdev, 1, ETH_P_IP);
+	printf("rx getnonblock=%d\n", pcap_getnonblock(rx, eb));
+	printf("rx selectable==fileno: %d, >=0: %d\n",
+	    pcap_get_selectable_fd(rx) == pcap_fileno(rx), pcap_get_selectable_fd(rx) >= 0);
+	tv = pcap_get_required_select_timeout(rx);
+	if (tv == NULL)
+		printf("rx required_select_timeout=NULL\n");
+	else
+		printf("rx required_select_timeout=%ld.%06ld\n", (long)tv->tv_sec, (long)tv->tv_usec);
+	for (i = 0; i < 3; i++) {
+		r = pcap_setdirection(rx, i);
+		printf("rx setdirection(%d)=%d \"%s\"\n", i, r, r ? pcap_geterr(rx) : "");
+	}
+	r = pcap_setdirection(rx, 7);
+	printf("rx setdirection(7)=%d \"%s\"\n", r, r ? pcap_geterr(rx) : "");
+	pcap_setdirection(rx, PCAP_D_INOUT);
+	r = pcap_next_ex(rx, &(struct pcap_pkthdr *){0}, &(const u_char *){0});
+	printf("rx next_ex with nothing there=%d\n", r);
+
+	/* Sender, blocking. */
+	tx = pcap_open_live(txdev, 65535, 0, 100, eb);
+	if (tx == NULL) {
+		printf("open_live %s: %s\n", txdev, eb);
+		exit(1);
+	}
+	printf("tx getnonblock=%d\n", pcap_getnonblock(tx, eb));
+	for (i = 0; i < 4; i++) {
+		size_t len = (size_t)(60 + 300 * i);
+
+		/* IPv4 frames pass rx's protocol, ARP ones do not. */
+		frame(f, len, i % 2 ? 0x0806 : 0x0800, (unsigned char)i);
+		r = pcap_inject(tx, f, len);
+		printf("inject %zu=%d\n", len, r);
+		r = pcap_sendpacket(tx, f, (int)len);
+		printf("sendpacket %zu=%d\n", len, r);
+	}
+	frame(f, 14, 0x0800, 9);
+	printf("inject 14=%d\n", pcap_inject(tx, f, 14));
+	frame(f, 3000, 0x0800, 9);
+	r = pcap_inject(tx, f, 3000);
+	printf("inject 3000=%d \"%s\"\n", r, r < 0 ? pcap_geterr(tx) : "");
+	r = pcap_sendpacket(tx, f, 3000);
+	printf("sendpacket 3000=%d \"%s\"\n", r, r < 0 ? pcap_geterr(tx) : "");
+
+	/* Two IPv4 frames, each sent twice, and the 14-byte one; not ARP. */
+	printf("rx got %d\n", drain(rx, 5));
+	/* Everything read: the descriptor must not be readable any more
+	 * (libpcap hands each ring block back after its last packet). */
+	pfd.fd = pcap_get_selectable_fd(rx);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	printf("rx readable after draining: %d\n", poll(&pfd, 1, 300));
+	i = 0;
+	r = pcap_dispatch(rx, -1, count_cb, (u_char *)&i);
+	printf("rx dispatch nonblocking, nothing there=%d (%d)\n", r, i);
+	r = pcap_setnonblock(rx, 0, eb);
+	printf("rx setnonblock(0)=%d", r);
+	printf(" getnonblock=%d\n", pcap_getnonblock(rx, eb));
+
+	/* Injecting on "any" is refused. */
+	any = pcap_open_live("any", 100, 0, 100, eb);
+	if (any != NULL) {
+		r = pcap_inject(any, f, 60);
+		printf("any inject=%d \"%s\"\n", r, r < 0 ? pcap_geterr(any) : "");
+		r = pcap_sendpacket(any, f, 60);
+		printf("any sendpacket=%d \"%s\"\n", r, r < 0 ? pcap_geterr(any) : "");
+		pcap_close(any);
+	} else {
+		printf("open any: %s\n", eb);
+	}
+	pcap_close(tx);
+	pcap_close(rx);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	alarm(20);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && strcmp(argv[1], "act") == 0) {
+		for (i = 2; i < argc; i++)
+			activate_one(argv[i]);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "version") == 0) {
+		printf("%s\n", pcap_lib_version());
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "api") == 0) {
+		api(argv[2], argv[3]);
+		return 0;
+	}
+	fprintf(stderr, "usage: probe act DEV... | probe api TX RX\n");
+	return 2;
+}
