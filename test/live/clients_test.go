@@ -40,7 +40,7 @@ func noCaps(t *testing.T, prog string) string {
 
 // compareAfter is compare where after(t) also runs after each of the two
 // runs (reading back what the program wrote) and its text must be equal.
-func compareAfter(t *testing.T, sc scenario, after func(t *testing.T) string) string {
+func compareAfter(t *testing.T, sc scenario, after func(t *testing.T) string) (string, result) {
 	t.Helper()
 	var res [2]result
 	var art [2]string
@@ -64,7 +64,7 @@ func compareAfter(t *testing.T, sc scenario, after func(t *testing.T) string) st
 	if art[0] != art[1] {
 		t.Errorf("what the program wrote differs\n--- system libpcap:\n%s--- pcapshim:\n%s", art[0], art[1])
 	}
-	return art[1]
+	return art[1], ours
 }
 
 // readBack prints a capture file with the system tcpdump and libpcap (the
@@ -112,7 +112,7 @@ func TestDumpcap(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "cap")
 			argv := append([]string{"dumpcap", "-q", "-i", devB, "-c", strconv.Itoa(c.n), "-w", path}, c.args...)
-			back := compareAfter(t, scenario{
+			back, _ := compareAfter(t, scenario{
 				argv:   argv,
 				marker: "Capturing on",
 				ring:   true,
@@ -393,4 +393,47 @@ func TestTcpdumpOptions(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestDumpcapLinkEvents: the interface deleted during a dumpcap capture
+// ("The interface disappeared", dumpcap's report and exit status), and
+// taken down and up again (the capture goes on and sees the next frames).
+func TestDumpcapLinkEvents(t *testing.T) {
+	needLive(t)
+	noCaps(t, "dumpcap")
+	testutil.Need(t, "capinfos", "wireshark-common")
+	path := filepath.Join(t.TempDir(), "cap")
+	t.Run("disappeared", func(t *testing.T) {
+		_, r := compareAfter(t, scenario{
+			argv:   []string{"dumpcap", "-q", "-i", devB, "-w", path},
+			marker: "Capturing on",
+			ring:   true,
+			act: func(t *testing.T, ns string, _ *proc) {
+				sh(t, "ip", "-n", ns, "link", "del", devA)
+			},
+			prove: true,
+		}, func(t *testing.T) string { return readBack(t, path) })
+		if !strings.Contains(r.stderr, "is no longer attached") {
+			t.Errorf("dumpcap did not report the interface gone:\n%s", r.stderr)
+		}
+	})
+	t.Run("down-up", func(t *testing.T) {
+		f := mixed()[:2]
+		back, _ := compareAfter(t, scenario{
+			argv:   []string{"dumpcap", "-q", "-i", devB, "-c", "2", "-w", path},
+			marker: "Capturing on",
+			ring:   true,
+			act: func(t *testing.T, ns string, _ *proc) {
+				sh(t, "ip", "-n", ns, "link", "set", devB, "down")
+				time.Sleep(100 * time.Millisecond)
+				sh(t, "ip", "-n", ns, "link", "set", devB, "up")
+				time.Sleep(100 * time.Millisecond)
+				send(t, ns, devA, f)
+			},
+			prove: true,
+		}, func(t *testing.T) string { return readBack(t, path) })
+		if got := strings.Count(back, "\t0x0000:"); got != len(f) {
+			t.Errorf("%d packets after down/up, want %d:\n%s", got, len(f), back)
+		}
+	})
 }
