@@ -98,6 +98,8 @@ struct pcap {
 					 * kernel filter attached) */
 	int kfilter;			/* a kernel filter is attached */
 	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */
+	int act_errno;			/* failed activation: the system call's
+					 * errno, 0 if none (set by Go) */
 
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;

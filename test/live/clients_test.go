@@ -243,6 +243,30 @@ func TestNgrep(t *testing.T) {
 	}
 }
 
+// TestNgrepErrors: ngrep prints pcap_open_live's text followed by
+// strerror(errno) (perror), so the errno a failed activation leaves is
+// visible: a missing device, a device that is down, no permission.
+func TestNgrepErrors(t *testing.T) {
+	needLive(t)
+	noCaps(t, "ngrep")
+	down := func(t *testing.T, ns string) {
+		sh(t, "ip", "-n", ns, "link", "add", "pc", "type", "veth", "peer", "name", "pd")
+	}
+	for _, argv := range [][]string{
+		{"ngrep", "-d", "nosuch0", "x"},
+		{"ngrep", "-d", strings.Repeat("x", 20), "x"},
+		{"ngrep", "-d", "pd", "x"},
+		{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "ngrep", "-d", devB, "x"},
+	} {
+		t.Run(argv[len(argv)-2], func(t *testing.T) {
+			r := compare(t, scenario{argv: argv, setup: down})
+			if r.exit == 0 {
+				t.Errorf("ngrep succeeded: %s", r.stdout)
+			}
+		})
+	}
+}
+
 // peerNS moves B into a second namespace, with addresses on both sides:
 // A 192.0.2.1/24 in ns, B 192.0.2.2/24 (fixed MAC) in the returned one.
 func peerNS(t *testing.T, ns string) string {

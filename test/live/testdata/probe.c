@@ -10,6 +10,7 @@
  *                           selectable fd, required select timeout
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/if_ether.h>
 #include <poll.h>
 #include <pcap/pcap.h>
@@ -21,16 +22,30 @@
 static void activate_one(const char *dev)
 {
 	char eb[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_create(dev, eb);
-	int r;
+	pcap_t *p;
+	int r, e;
+
+	/* errno after a failed pcap_open_live: ngrep prints it (perror). */
+	errno = 0;
+	p = pcap_open_live(dev, 100, 0, 100, eb);
+	if (p == NULL)
+		printf("%s: open_live: %s; errno=%s\n", dev, eb, strerror(errno));
+	else
+		pcap_close(p);
+	/* Not reset between pcap_create and pcap_activate: libpcap's
+	 * pcap_create leaves errno set (its capture-module probes). */
+	errno = 0;
+	p = pcap_create(dev, eb);
 
 	if (p == NULL) {
 		printf("%s: create failed: %s\n", dev, eb);
 		return;
 	}
 	r = pcap_activate(p);
-	printf("%s: activate=%d (%s) geterr=\"%s\"\n", dev, r,
+	e = errno;
+	printf("%s: activate=%d (%s) geterr=\"%s\"", dev, r,
 	    pcap_statustostr(r), r != 0 ? pcap_geterr(p) : "");
+	printf(r < 0 ? " errno=%s\n" : "\n", strerror(e));
 	pcap_close(p);
 }
 
