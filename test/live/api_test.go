@@ -75,6 +75,7 @@ func TestAPI(t *testing.T) {
 	bin := buildProbe(t)
 	r := compare(t, scenario{argv: []string{bin, "api", devA, devB}, prove: true})
 	for _, want := range []string{"inject 60=60", "sendpacket 60=0", "rx got 5", "rx readable after draining: 0",
+		"rx dispatch(1)=1 (1)", "rx readable after dispatching all: 0",
 		`inject 3000=-1 "send: Message too long"`} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("no %q in:\n%s", want, r.stdout)

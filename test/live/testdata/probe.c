@@ -207,6 +207,24 @@ static void api(const char *txdev, const char *rxdev)
 	i = 0;
 	r = pcap_dispatch(rx, -1, count_cb, (u_char *)&i);
 	printf("rx dispatch nonblocking, nothing there=%d (%d)\n", r, i);
+
+	/* The same with pcap_dispatch one packet at a time. */
+	frame(f, 100, 0x0800, 5);
+	printf("inject 100=%d", pcap_inject(tx, f, 100));
+	printf(" inject 100=%d\n", pcap_inject(tx, f, 100));
+	for (i = 0; i < 2; i++) {
+		int n = 0, idle;
+
+		for (idle = 0; n == 0 && idle < 30; idle++) {
+			pfd.revents = 0;
+			if (poll(&pfd, 1, 100) == 1)
+				r = pcap_dispatch(rx, 1, count_cb, (u_char *)&n);
+		}
+		printf("rx dispatch(1)=%d (%d)\n", r, n);
+	}
+	pfd.revents = 0;
+	printf("rx readable after dispatching all: %d\n", poll(&pfd, 1, 300));
+
 	r = pcap_setnonblock(rx, 0, eb);
 	printf("rx setnonblock(0)=%d", r);
 	printf(" getnonblock=%d\n", pcap_getnonblock(rx, eb));
