@@ -82,3 +82,15 @@ func TestAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestInjectDown: pcap_inject and pcap_sendpacket on a device taken down
+// under an open handle ("send: Network is down"), a non-blocking read
+// meanwhile, and injection once it is up again.
+func TestInjectDown(t *testing.T) {
+	needLive(t)
+	bin := buildProbe(t)
+	r := compare(t, scenario{argv: []string{bin, "down", devA}, prove: true})
+	if !strings.Contains(r.stdout, `inject down=-1 "send: Network is down"`) || !strings.Contains(r.stdout, "inject up again=100") {
+		t.Errorf("unexpected probe output:\n%s", r.stdout)
+	}
+}

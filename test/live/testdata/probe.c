@@ -4,6 +4,7 @@
  * Nothing printed depends on time or addresses.
  *
  *   probe act DEV...        pcap_activate's code and pcap_geterr per device
+ *   probe down DEV          inject and read on DEV taken down, then up
  *   probe version           pcap_lib_version (which library was loaded)
  *   probe api TX RX         options, direction, protocol, inject on TX,
  *                           pcap_next_ex on RX, non-blocking mode,
@@ -12,6 +13,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -244,6 +248,57 @@ static void api(const char *txdev, const char *rxdev)
 	pcap_close(rx);
 }
 
+/* Sets dev administratively up or down. */
+static void set_up(const char *dev, int up)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		perror("SIOCGIFFLAGS");
+		exit(1);
+	}
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+		perror("SIOCSIFFLAGS");
+		exit(1);
+	}
+	close(fd);
+}
+
+/* Injecting and reading on a device taken down under an open handle, then
+ * brought up again. */
+static void down(const char *dev)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	unsigned char f[100];
+	pcap_t *p = pcap_open_live(dev, 200, 0, 100, eb);
+	int r, n = 0;
+
+	if (p == NULL) {
+		printf("open_live %s: %s\n", dev, eb);
+		exit(1);
+	}
+	frame(f, sizeof f, 0x0800, 1);
+	printf("inject up=%d\n", pcap_inject(p, f, sizeof f));
+	set_up(dev, 0);
+	r = pcap_inject(p, f, sizeof f);
+	printf("inject down=%d \"%s\"\n", r, r < 0 ? pcap_geterr(p) : "");
+	r = pcap_sendpacket(p, f, sizeof f);
+	printf("sendpacket down=%d \"%s\"\n", r, r < 0 ? pcap_geterr(p) : "");
+	pcap_setnonblock(p, 1, eb);
+	r = pcap_dispatch(p, -1, count_cb, (u_char *)&n);
+	printf("dispatch down=%d \"%s\"\n", r, r < 0 ? pcap_geterr(p) : "");
+	set_up(dev, 1);
+	printf("inject up again=%d\n", pcap_inject(p, f, sizeof f));
+	pcap_close(p);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -257,6 +312,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "version") == 0) {
 		printf("%s\n", pcap_lib_version());
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "down") == 0) {
+		down(argv[2]);
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "api") == 0) {
