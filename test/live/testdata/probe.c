@@ -5,12 +5,14 @@
  *
  *   probe act DEV...        pcap_activate's code and pcap_geterr per device
  *   probe down DEV          inject and read on DEV taken down, then up
+ *   probe listen ADDR PORT  a TCP listener (for nmap's scan)
  *   probe version           pcap_lib_version (which library was loaded)
  *   probe api TX RX         options, direction, protocol, inject on TX,
  *                           pcap_next_ex on RX, non-blocking mode,
  *                           selectable fd, required select timeout
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
@@ -299,6 +301,26 @@ static void down(const char *dev)
 	pcap_close(p);
 }
 
+/* A TCP listener for port scans: prints "up" once listening, then waits. */
+static int listen_on(const char *addr, const char *port)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)atoi(port));
+	if (fd < 0 || inet_pton(AF_INET, addr, &sin.sin_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 8) < 0) {
+		perror("listen");
+		return 1;
+	}
+	printf("up\n");
+	alarm(60);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -314,6 +336,8 @@ int main(int argc, char **argv)
 		printf("%s\n", pcap_lib_version());
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "listen") == 0)
+		return listen_on(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "down") == 0) {
 		down(argv[2]);
 		return 0;
