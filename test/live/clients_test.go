@@ -126,7 +126,6 @@ func TestDumpcap(t *testing.T) {
 				marker: "Capturing on",
 				ring:   true,
 				act:    settle(devA, f),
-				prove:  true,
 			}, func(t *testing.T) string { return readBack(t, path) })
 			if got := strings.Count(back, "\t0x0000:"); got != c.n {
 				t.Errorf("%d packets read back from dumpcap's file, want %d:\n%s", got, c.n, back)
@@ -155,7 +154,6 @@ func TestDumpcapTwoInterfaces(t *testing.T) {
 		marker: "Capturing on",
 		ring:   true,
 		act:    settle(devA, f),
-		prove:  true,
 	}, func(t *testing.T) string {
 		r := testutil.Run(t, testutil.System, nil, 20*time.Second, nil, "tshark", "-r", path,
 			"-T", "fields", "-e", "frame.interface_name", "-e", "frame.len", "-e", "frame.cap_len", "-e", "data.data", "-e", "eth.src")
@@ -190,7 +188,6 @@ func TestTshark(t *testing.T) {
 			marker: "Capturing on",
 			ring:   true,
 			act:    settle(devA, f),
-			prove:  true,
 			filter: func(s string) string { return tsharkVolatile.ReplaceAllString(s, "") },
 		})
 		lines(t, r, len(f))
@@ -202,7 +199,6 @@ func TestTshark(t *testing.T) {
 			marker: "Capturing on",
 			ring:   true,
 			act:    settle(devA, f),
-			prove:  true,
 			filter: func(s string) string { return tsharkVolatile.ReplaceAllString(s, "") },
 		})
 		lines(t, r, 6) // the three UDP frames, leaving A and arriving on B
@@ -231,7 +227,7 @@ func TestDeviceLists(t *testing.T) {
 		{"dumpcap", "-i", "nosuch0", "-c", "1", "-w", out},
 	} {
 		t.Run(strings.ReplaceAll(strings.Join(argv, "_"), out, "FILE"), func(t *testing.T) {
-			compare(t, scenario{argv: argv, prove: true})
+			compare(t, scenario{argv: argv})
 		})
 	}
 }
@@ -273,7 +269,6 @@ func TestNgrep(t *testing.T) {
 				outMarker: "interface: " + devB,
 				ring:      true,
 				act:       settle(devA, payloadFrames()),
-				prove:     true,
 			})
 			if got, want := strings.Count(r.stdout, "U 192.0.2.1:"), n; strconv.Itoa(got) != want {
 				t.Errorf("ngrep printed %d matches, want %s:\n%s", got, want, r.stdout)
@@ -291,14 +286,23 @@ func TestNgrepErrors(t *testing.T) {
 	down := func(t *testing.T, ns string) {
 		sh(t, "ip", "-n", ns, "link", "add", "pc", "type", "veth", "peer", "name", "pd")
 	}
+	nobody := []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "ngrep"}
 	for _, argv := range [][]string{
 		{"ngrep", "-d", "nosuch0", "x"},
 		{"ngrep", "-d", strings.Repeat("x", 20), "x"},
 		{"ngrep", "-d", "pd", "x"},
-		{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "ngrep", "-d", devB, "x"},
+		append(nobody, "-d", devB, "x"),
 	} {
 		t.Run(argv[len(argv)-2], func(t *testing.T) {
-			r := compare(t, scenario{argv: argv, setup: down})
+			unproved := argv[0] == "setpriv"
+			if unproved {
+				// No loader log as nobody: ngrep -V names the library.
+				v := scenario{argv: append(nobody, "-V"), unproved: true}.run(t, testutil.Ours)
+				if !strings.Contains(v.stdout+v.stderr, "pcapshim") {
+					t.Fatalf("as nobody, ngrep did not load pcapshim: %s%s", v.stdout, v.stderr)
+				}
+			}
+			r := compare(t, scenario{argv: argv, setup: down, unproved: unproved})
 			if r.exit == 0 {
 				t.Errorf("ngrep succeeded: %s", r.stdout)
 			}
@@ -335,9 +339,9 @@ func TestNmap(t *testing.T) {
 	filter := func(s string) string { return nmapVolatile.ReplaceAllString(s, "") }
 	t.Run("arp-ping", func(t *testing.T) {
 		r := compare(t, scenario{
-			argv:  []string{"nmap", "-n", "-sn", "-PR", "-e", devA, "192.0.2.2", "192.0.2.3"},
-			setup: func(t *testing.T, ns string) { peerNS(t, ns) },
-			prove: true, filter: filter, timeout: 30 * time.Second,
+			argv:   []string{"nmap", "-n", "-sn", "-PR", "-e", devA, "192.0.2.2", "192.0.2.3"},
+			setup:  func(t *testing.T, ns string) { peerNS(t, ns) },
+			filter: filter, timeout: 30 * time.Second,
 		})
 		if !strings.Contains(r.stdout, "Nmap scan report for 192.0.2.2\nHost is up") ||
 			!strings.Contains(r.stdout, "MAC Address: 02:00:00:00:00:02") || strings.Contains(r.stdout, "192.0.2.3") {
@@ -361,7 +365,7 @@ func TestNmap(t *testing.T) {
 					t.Fatalf("listener in %s did not start: %v", peer, err)
 				}
 			},
-			prove: true, filter: filter, timeout: 30 * time.Second,
+			filter: filter, timeout: 30 * time.Second,
 		})
 		if !regexp.MustCompile(`7/tcp +closed`).MatchString(r.stdout) || !regexp.MustCompile(`8081/tcp +open`).MatchString(r.stdout) {
 			t.Errorf("nmap did not see port 7 closed and 8081 open:\n%s", r.stdout)
@@ -420,7 +424,7 @@ func TestTcpreplay(t *testing.T) {
 		t.Errorf("tcpreplay through pcapshim sent other packets\n--- system:\n%s--- pcapshim:\n%s", out[0], out[1])
 	}
 	// The capture through each library, tcpreplay on the system one.
-	compare(t, scenario{argv: capture, marker: listening, act: replay(testutil.System), timeout: 30 * time.Second, prove: true})
+	compare(t, scenario{argv: capture, marker: listening, act: replay(testutil.System), timeout: 30 * time.Second})
 }
 
 // TestTcpdumpOptions: capture options tcpdump passes to libpcap that the
@@ -448,7 +452,6 @@ func TestTcpdumpOptions(t *testing.T) {
 				argv:   tcpdump(append([]string{"-i", devB}, c.args...)...),
 				marker: listening,
 				act:    sender(c.dev, f),
-				prove:  true,
 			})
 		})
 	}
@@ -470,7 +473,6 @@ func TestDumpcapLinkEvents(t *testing.T) {
 			act: func(t *testing.T, ns string, _ *proc) {
 				sh(t, "ip", "-n", ns, "link", "del", devA)
 			},
-			prove: true,
 		}, func(t *testing.T) string { return readBack(t, path) })
 		if !strings.Contains(r.stderr, "is no longer attached") {
 			t.Errorf("dumpcap did not report the interface gone:\n%s", r.stderr)
@@ -489,7 +491,6 @@ func TestDumpcapLinkEvents(t *testing.T) {
 				time.Sleep(100 * time.Millisecond)
 				send(t, ns, devA, f)
 			},
-			prove: true,
 		}, func(t *testing.T) string { return readBack(t, path) })
 		if got := strings.Count(back, "\t0x0000:"); got != len(f) {
 			t.Errorf("%d packets after down/up, want %d:\n%s", got, len(f), back)
