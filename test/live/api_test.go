@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcapshim/pcapshim/test/testutil"
 )
@@ -91,6 +92,19 @@ func TestInjectDown(t *testing.T) {
 	bin := buildProbe(t)
 	r := compare(t, scenario{argv: []string{bin, "down", devA}})
 	if !strings.Contains(r.stdout, `inject down=-1 "send: Network is down"`) || !strings.Contains(r.stdout, "inject up again=100") {
+		t.Errorf("unexpected probe output:\n%s", r.stdout)
+	}
+}
+
+// TestBulk: 5000 frames of every length from 60 to 1459 bytes injected in
+// chunks, each read (alternately pcap_next_ex and pcap_dispatch(5)) before
+// the next chunk, through a 2 MB ring that therefore wraps: every packet is
+// checked for its sequence number, length and contents.
+func TestBulk(t *testing.T) {
+	needLive(t)
+	bin := buildProbe(t)
+	r := compare(t, scenario{argv: []string{bin, "bulk", devA, devB, "5000"}, timeout: 60 * time.Second})
+	if !strings.Contains(r.stdout, "bulk received 5000, 0 bad") {
 		t.Errorf("unexpected probe output:\n%s", r.stdout)
 	}
 }

@@ -5,6 +5,7 @@
  *
  *   probe act DEV...        pcap_activate's code and pcap_geterr per device
  *   probe down DEV          inject and read on DEV taken down, then up
+ *   probe bulk TX RX N      N frames injected on TX, read and checked on RX
  *   probe listen ADDR PORT  a TCP listener (for nmap's scan)
  *   probe version           pcap_lib_version (which library was loaded)
  *   probe api TX RX         options, direction, protocol, inject on TX,
@@ -301,6 +302,107 @@ static void down(const char *dev)
 	pcap_close(p);
 }
 
+/* bulk: checks every packet's sequence number and contents. */
+struct bulk {
+	int next, bad;
+};
+
+static void bulk_check(struct bulk *b, const struct pcap_pkthdr *h, const u_char *d)
+{
+	unsigned seq, i;
+
+	if (h->caplen < 18 || h->caplen != h->len) {
+		if (b->bad++ == 0)
+			printf("packet %d: caplen %u len %u\n", b->next, h->caplen, h->len);
+		b->next++;
+		return;
+	}
+	seq = (unsigned)d[14] << 24 | (unsigned)d[15] << 16 | (unsigned)d[16] << 8 | d[17];
+	for (i = 18; i < h->caplen; i++)
+		if (d[i] != (u_char)(seq + i))
+			break;
+	if ((seq != (unsigned)b->next || i != h->caplen || h->len != 60 + seq % 1400) && b->bad++ == 0)
+		printf("packet %d: seq %u len %u, bytes good up to %u\n", b->next, seq, h->len, i);
+	b->next++;
+}
+
+static void bulk_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
+{
+	bulk_check((struct bulk *)(void *)user, h, d);
+}
+
+/*
+ * Injects n frames on tx (sequence number, then a pattern; lengths 60 to
+ * 1459) and reads them on rx, alternately with pcap_next_ex and
+ * pcap_dispatch(5): many ring blocks and batches, every packet checked.
+ */
+static void bulk(const char *txdev, const char *rxdev, int n)
+{
+	char eb[PCAP_ERRBUF_SIZE];
+	unsigned char f[1500];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	struct bulk b = {0, 0};
+	pcap_t *tx, *rx;
+	int i, r, idle = 0, sent = 0;
+
+	rx = pcap_create(rxdev, eb);
+	if (rx == NULL) {
+		printf("create: %s\n", eb);
+		exit(1);
+	}
+	pcap_set_snaplen(rx, 2000);
+	pcap_set_timeout(rx, 50);
+	pcap_set_buffer_size(rx, 2 << 20);
+	if ((r = pcap_activate(rx)) != 0) {
+		printf("activate=%d %s\n", r, pcap_geterr(rx));
+		exit(1);
+	}
+	tx = pcap_open_live(txdev, 100, 0, 100, eb);
+	if (tx == NULL) {
+		printf("open_live: %s\n", eb);
+		exit(1);
+	}
+	/* In chunks of 250, each read before the next is sent: the 2 MB
+	 * ring wraps around, which it can only if blocks are handed back. */
+	for (i = 0; i < n; i++) {
+		size_t len = (size_t)(60 + i % 1400), j;
+
+		frame(f, len, 0x88b5, 0);	/* local experimental EtherType */
+		f[14] = (unsigned char)(i >> 24);
+		f[15] = (unsigned char)(i >> 16);
+		f[16] = (unsigned char)(i >> 8);
+		f[17] = (unsigned char)i;
+		for (j = 18; j < len; j++)
+			f[j] = (unsigned char)(i + j);
+		if (pcap_inject(tx, f, len) == (int)len)
+			sent++;
+		if ((i + 1) % 250 != 0 && i + 1 != n)
+			continue;
+		for (idle = 0; b.next <= i && idle < 40;) {
+			if (b.next % 2 == 0) {
+				r = pcap_next_ex(rx, &h, &d);
+				if (r == 1)
+					bulk_check(&b, h, d);
+			} else {
+				r = pcap_dispatch(rx, 5, bulk_cb, (u_char *)&b);
+			}
+			if (r < 0) {
+				printf("read=%d %s\n", r, pcap_geterr(rx));
+				i = n;
+				break;
+			}
+			idle = r == 0 ? idle + 1 : 0;
+		}
+		if (b.next <= i)
+			break;
+	}
+	printf("bulk sent %d\n", sent);
+	printf("bulk received %d, %d bad\n", b.next, b.bad);
+	pcap_close(tx);
+	pcap_close(rx);
+}
+
 /* A TCP listener for port scans: prints "up" once listening, then waits. */
 static int listen_on(const char *addr, const char *port)
 {
@@ -334,6 +436,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "version") == 0) {
 		printf("%s\n", pcap_lib_version());
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "bulk") == 0) {
+		bulk(argv[2], argv[3], atoi(argv[4]));
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "listen") == 0)
