@@ -399,10 +399,12 @@ func TestTcpreplay(t *testing.T) {
 	replay := func(lib testutil.Env) func(*testing.T, string, *proc) {
 		return func(t *testing.T, ns string, _ *proc) {
 			cmd := exec.Command("timeout", "20", "ip", "netns", "exec", ns, "tcpreplay", "-q", "-i", devA, "--pps", "500", file)
-			cmd.Env = env(t, lib)
+			ldlog := t.TempDir()
+			cmd.Env = append(env(t, lib), "LD_DEBUG=libs", "LD_DEBUG_OUTPUT="+filepath.Join(ldlog, "ld"))
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("tcpreplay: %v\n%s", err, out)
 			}
+			proveLoaded(t, ldlog, lib)
 		}
 	}
 	capture := tcpdump("-i", devB, "-c", strconv.Itoa(n), "-e", "-xx")
