@@ -332,7 +332,8 @@ func peerNS(t *testing.T, ns string) string {
 var nmapVolatile = regexp.MustCompile(`(?m)^(Starting Nmap|Nmap done).*$|\([0-9.]+s latency\)`)
 
 // TestNmap: nmap reads the replies to its probes through libpcap: an ARP
-// ping of the peer, and a SYN scan of an open and a closed port.
+// ping of the peer and of a silent address, an ICMP echo ping, a UDP scan,
+// and a SYN scan of an open and a closed port.
 func TestNmap(t *testing.T) {
 	needLive(t)
 	noCaps(t, "nmap")
@@ -348,6 +349,26 @@ func TestNmap(t *testing.T) {
 			t.Errorf("nmap did not find exactly 192.0.2.2 up:\n%s", r.stdout)
 		}
 	})
+	// Sent through raw IP sockets, answers read through libpcap.
+	for _, c := range []struct{ name, want string }{
+		{"icmp-ping", "Nmap scan report for 192.0.2.2\n"},
+		{"udp-scan", "9/udp  closed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			argv := []string{"nmap", "-n", "-sn", "--send-ip", "-PE", "192.0.2.2", "192.0.2.9"}
+			if c.name == "udp-scan" {
+				argv = []string{"nmap", "-n", "-Pn", "-sU", "-p", "9,53", "192.0.2.2"}
+			}
+			r := compare(t, scenario{
+				argv:   argv,
+				setup:  func(t *testing.T, ns string) { peerNS(t, ns) },
+				filter: filter, timeout: 30 * time.Second,
+			})
+			if !strings.Contains(r.stdout, c.want) {
+				t.Errorf("no %q in nmap's output:\n%s", c.want, r.stdout)
+			}
+		})
+	}
 	t.Run("syn-scan", func(t *testing.T) {
 		probe := buildProbe(t)
 		r := compare(t, scenario{
