@@ -82,6 +82,10 @@ static pcap_t *open_rx(const char *dev, int nonblock_before, int proto)
 		exit(1);
 	}
 	printf("pre-activate getnonblock=%d\n", pcap_getnonblock(p, eb));
+	printf("pre-activate selectable_fd=%d fileno=%d required_select_timeout=%s\n",
+	    pcap_get_selectable_fd(p), pcap_fileno(p),
+	    pcap_get_required_select_timeout(p) == NULL ? "NULL" : "set");
+	printf("pre-activate datalink=%d snapshot=%d\n", pcap_datalink(p), pcap_snapshot(p));
 	if (nonblock_before) {
 		r = pcap_setnonblock(p, 1, eb);
 		printf("pre-activate setnonblock(1)=%d", r);
