@@ -19,24 +19,60 @@ import (
 // capture files it writes) must be the same. Every run's loader log proves
 // which libpcap the processes loaded (scenario.prove).
 
-// noCaps fails if prog has file capabilities or is setuid: the loader then
-// runs it in secure mode and ignores LD_LIBRARY_PATH, so a run "with
-// pcapshim" would really use the system libpcap (proveLoaded would catch it,
-// this says why).
+// noCaps finds prog and fails if it has file capabilities or is setuid
+// while the tests do not run as root: the loader then runs it in secure
+// mode and ignores LD_LIBRARY_PATH, so a run "with pcapshim" would really
+// use the system libpcap. As root it gains nothing from capabilities and
+// the loader honours the variable (checked with a copy of dumpcap given
+// cap_net_raw,cap_net_admin+eip); proveLoaded checks every run anyway.
+// dumpcap itself is run from a copy without them (dumpcapBin); tshark
+// starts the installed one.
 func noCaps(t *testing.T, prog string) string {
 	t.Helper()
 	path, err := exec.LookPath(prog)
 	if err != nil {
 		t.Fatalf("%s not found: install it (see make deps)", prog)
 	}
-	if out, err := exec.Command("getcap", path).Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
-		t.Fatalf("%s has file capabilities (%s): the loader would ignore LD_LIBRARY_PATH; run the tests as root with a copy without them",
-			path, strings.TrimSpace(string(out)))
-	}
-	if st, err := os.Stat(path); err == nil && st.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 {
-		t.Fatalf("%s is setuid/setgid: the loader would ignore LD_LIBRARY_PATH", path)
+	if what, caps := hasCaps(path); caps && os.Geteuid() != 0 {
+		t.Fatalf("%s has %s: the loader would ignore LD_LIBRARY_PATH; run the tests as root", path, what)
 	}
 	return path
+}
+
+// hasCaps says whether the loader would run path in secure mode (file
+// capabilities, setuid or setgid), ignoring LD_LIBRARY_PATH.
+func hasCaps(path string) (string, bool) {
+	if out, err := exec.Command("getcap", path).Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
+		return "file capabilities (" + strings.TrimSpace(strings.TrimPrefix(string(out), path)) + ")", true
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 {
+		return "setuid/setgid", true
+	}
+	return "", false
+}
+
+// dumpcapBin is the dumpcap to run directly: the installed one, or, when it
+// has file capabilities (Debian's "non-root capture" setting), a copy
+// without them in a temporary directory (the tests run as root and need
+// none), so that LD_LIBRARY_PATH is honoured. proveLoaded checks it was.
+func dumpcapBin(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("dumpcap")
+	if err != nil {
+		t.Fatal("dumpcap not found: apt-get install wireshark-common (make deps installs tshark, which brings it)")
+	}
+	if _, caps := hasCaps(path); !caps {
+		return path
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "dumpcap")
+	if err := os.WriteFile(cp, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return cp
 }
 
 // compareAfter is compare where after(t) also runs after each of the two
@@ -97,7 +133,7 @@ func readBack(t *testing.T, path string) string {
 // the same.
 func TestDumpcap(t *testing.T) {
 	needLive(t)
-	noCaps(t, "dumpcap")
+	dc := dumpcapBin(t)
 	testutil.Need(t, "capinfos", "wireshark-common")
 	f := mixed()
 	for _, c := range []struct {
@@ -115,7 +151,7 @@ func TestDumpcap(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "cap")
-			argv := append([]string{"dumpcap", "-q", "-i", devB, "-w", path}, c.args...)
+			argv := append([]string{dc, "-q", "-i", devB, "-w", path}, c.args...)
 			if c.n > 0 {
 				argv = append(argv, "-c", strconv.Itoa(c.n))
 			} else {
@@ -145,12 +181,12 @@ var tsharkVolatile = regexp.MustCompile(`(?m)^ \*\* \(tshark:\d+\) .*\n`)
 // length, bytes) are compared sorted.
 func TestDumpcapTwoInterfaces(t *testing.T) {
 	needLive(t)
-	noCaps(t, "dumpcap")
+	dc := dumpcapBin(t)
 	testutil.Need(t, "tshark", "tshark")
 	f := mixed()
 	path := filepath.Join(t.TempDir(), "cap")
 	back, _ := compareAfter(t, scenario{
-		argv:   []string{"dumpcap", "-q", "-i", devA, "-i", devB, "-c", strconv.Itoa(2 * len(f)), "-w", path},
+		argv:   []string{dc, "-q", "-i", devA, "-i", devB, "-c", strconv.Itoa(2 * len(f)), "-w", path},
 		marker: "Capturing on",
 		ring:   true,
 		act:    settle(devA, f),
@@ -210,8 +246,7 @@ func TestTshark(t *testing.T) {
 // pcap_list_tstamp_types; also dumpcap's error for a missing device.
 func TestDeviceLists(t *testing.T) {
 	needLive(t)
-	noCaps(t, "dumpcap")
-	noCaps(t, "tshark")
+	dc := dumpcapBin(t)
 	// Never -w /dev/null: dumpcap, running as root, removes its output
 	// file when the capture fails.
 	out := filepath.Join(t.TempDir(), "out.pcapng")
@@ -227,6 +262,13 @@ func TestDeviceLists(t *testing.T) {
 		{"dumpcap", "-i", "nosuch0", "-c", "1", "-w", out},
 	} {
 		t.Run(strings.ReplaceAll(strings.Join(argv, "_"), out, "FILE"), func(t *testing.T) {
+			if argv[0] == "tshark" {
+				// tshark runs the installed dumpcap.
+				noCaps(t, "tshark")
+				noCaps(t, "dumpcap")
+			} else {
+				argv = append([]string{dc}, argv[1:]...)
+			}
 			compare(t, scenario{argv: argv})
 		})
 	}
@@ -485,12 +527,12 @@ func TestTcpdumpOptions(t *testing.T) {
 // taken down and up again (the capture goes on and sees the next frames).
 func TestDumpcapLinkEvents(t *testing.T) {
 	needLive(t)
-	noCaps(t, "dumpcap")
+	dc := dumpcapBin(t)
 	testutil.Need(t, "capinfos", "wireshark-common")
 	path := filepath.Join(t.TempDir(), "cap")
 	t.Run("disappeared", func(t *testing.T) {
 		_, r := compareAfter(t, scenario{
-			argv:   []string{"dumpcap", "-q", "-i", devB, "-w", path},
+			argv:   []string{dc, "-q", "-i", devB, "-w", path},
 			marker: "Capturing on",
 			ring:   true,
 			act: func(t *testing.T, ns string, _ *proc) {
@@ -504,7 +546,7 @@ func TestDumpcapLinkEvents(t *testing.T) {
 	t.Run("down-up", func(t *testing.T) {
 		f := mixed()[:2]
 		back, _ := compareAfter(t, scenario{
-			argv:   []string{"dumpcap", "-q", "-i", devB, "-c", "2", "-w", path},
+			argv:   []string{dc, "-q", "-i", devB, "-c", "2", "-w", path},
 			marker: "Capturing on",
 			ring:   true,
 			act: func(t *testing.T, ns string, _ *proc) {
