@@ -28,7 +28,7 @@ GOFLAGS_BUILD = -trimpath -tags netgo,osusergo -buildmode=c-shared \
 FRONT_SRC = $(wildcard shim/*.c)
 FRONT_HDR = $(wildcard shim/*.h include/*.h include/pcap/*.h)
 GO_SRC    = $(shell find core shim exanic -name '*.go' -not -name '*_test.go' 2>/dev/null) \
-	$(wildcard shim/bridge/*.c shim/bridge/*.h) go.mod
+	$(wildcard shim/bridge/*.c shim/bridge/*.h) shim/pcapshim.h go.mod
 
 .PHONY: all demo test test-go test-fuzz bench arm64 test-arm64 packages deps clean vet
 
@@ -41,7 +41,10 @@ $(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1: $(OUT)/libpcapshim.so
 	ln -sf libpcapshim.so $@
 
 $(OUT)/libpcapshim-go.so: $(GO_SRC) shim/bridge/bridge.map
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
+	# go build does not see changes to headers outside the package
+	# directory (shim/pcapshim.h): their checksum in CGO_CFLAGS does.
+	CGO_ENABLED=1 CGO_CFLAGS="-O2 -g -DSHIM_HDRSUM=$$(cat shim/*.h | cksum | cut -d' ' -f1)" \
+		$(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
 	rm -f $(OUT)/libpcapshim-go.h
 
 # Cross-build for arm64 (issue 6 makes this first-class and tested).

@@ -165,7 +165,7 @@ pcap_t *pcap_open_live(const char *device, int snaplen, int promisc,
     int to_ms, char *errbuf)
 {
 	pcap_t *p;
-	int rc;
+	int rc, e;
 
 	p = pcap_create(device, errbuf);
 	if (p == NULL)
@@ -187,7 +187,9 @@ pcap_t *pcap_open_live(const char *device, int snaplen, int promisc,
 		else
 			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", device,
 			    pcap_statustostr(rc));
+		e = errno;	/* the activation's, for the caller */
 		pcap_close(p);
+		errno = e;
 		return NULL;
 	}
 	if (rc > 0)	/* a warning: the text is the caller's to see */
@@ -249,6 +251,7 @@ void pcap_close(pcap_t *p)
 	free(p->device);
 	free(p->batch);
 	free(p->aux);
+	free(p->oneshot);
 	free(p);
 }
 

@@ -60,6 +60,8 @@ static long long if_drops(const char *dev)
 	return sum;
 }
 
+static int activate_errno(pcap_t *p, int rc);
+
 int shim_activate_live(pcap_t *p)
 {
 	const struct shim_backend *be;
@@ -96,7 +98,29 @@ int shim_activate_live(pcap_t *p)
 	/* As pcap_activate: a status without text gets the status's text. */
 	if (rc != 0 && p->errbuf[0] == '\0')
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "%s", pcap_statustostr(rc));
+	if (rc < 0)
+		errno = activate_errno(p, rc);
 	return rc;
+}
+
+/*
+ * The errno a failed activation leaves, as libpcap 1.10.3's does: hosts
+ * print it (ngrep calls perror after pcap_open_live). The failing system
+ * call's when there was one; a missing device is ENODEV (its ioctl's) and
+ * a device that is down EINVAL (what libpcap's clean-up leaves).
+ */
+static int activate_errno(pcap_t *p, int rc)
+{
+	if (p->act_errno != 0)
+		return p->act_errno;
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return ENODEV;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return EINVAL;
+	default:
+		return errno;
+	}
 }
 
 /* Empties the breakloop eventfd (non-blocking). */

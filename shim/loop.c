@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,6 +33,9 @@ int shim_refill(pcap_t *p)
 		p->eof = 1;
 	return n;
 }
+
+static void give_back(pcap_t *p);
+static int keep_copy(pcap_t *p, const struct shim_pkt *k);
 
 /* Consumes break_loop: returns 1 (and clears it) if it was set. */
 static int take_break(pcap_t *p)
@@ -172,13 +176,35 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 		if (!live_finish(p, p->batch_i - 1))
 			continue;
 		cb(user, &k->hdr, k->data);
-		if (++n >= cnt && cnt > 0)
+		if (++n >= cnt && cnt > 0) {
+			if (p->batch_i >= p->batch_n)
+				give_back(p);
 			return n;
+		}
 	}
 }
 
-/* Live pcap_next_ex: the packet stays in the ring until the next fill, so
- * no copy is needed (libpcap copies into a snaplen-sized buffer). */
+/*
+ * give_back: the batch is used up; hand its ring blocks back to the kernel
+ * now rather than at the next read, as libpcap releases a block once its
+ * last packet is handled. Otherwise the socket stays readable (poll and
+ * select see a block user space still owns) with nothing to read, and a
+ * host that selects, then reads in blocking mode (nmap) waits in poll for
+ * the next block. The fill also takes what retired since, which leaves the
+ * socket readable exactly when packets are pending. An error is left for
+ * the next read to report.
+ */
+static void give_back(pcap_t *p)
+{
+	if (shim_refill(p) == SHIM_FILL_ERR)
+		p->batch_i = p->batch_n = 0;
+}
+
+/*
+ * Live pcap_next_ex: the packet stays in the ring until the next call; the
+ * last one of a batch is copied (libpcap copies every packet into a
+ * snaplen-sized buffer) so that its block can go back at once (give_back).
+ */
 int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
 {
 	int r;
@@ -205,8 +231,30 @@ int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
 		p->next_hdr = k->hdr;
 		*h = &p->next_hdr;
 		*data = k->data;
+		if (p->batch_i >= p->batch_n && keep_copy(p, k)) {
+			*data = p->oneshot;
+			give_back(p);
+		}
 		return 1;
 	}
+}
+
+/* Copies k's captured bytes into p->oneshot; 0 if out of memory (the
+ * packet then stays where it is, its block held until the next read). */
+static int keep_copy(pcap_t *p, const struct shim_pkt *k)
+{
+	size_t need = k->hdr.caplen > 0 ? k->hdr.caplen : 1;
+
+	if (need > p->oneshot_size) {
+		u_char *b = realloc(p->oneshot, need);
+
+		if (b == NULL)
+			return 0;
+		p->oneshot = b;
+		p->oneshot_size = need;
+	}
+	memcpy(p->oneshot, k->data, k->hdr.caplen);
+	return 1;
 }
 
 static int read_op(pcap_t *p, int cnt, pcap_handler cb, u_char *user)

@@ -108,6 +108,8 @@ struct pcap {
 	int bypass;			/* ExaNIC kernel bypass: fd is an eventfd the
 					 * reader signals, the source keeps st_*,
 					 * filters run in userspace (exanic.c) */
+	int act_errno;			/* failed activation: the system call's
+					 * errno, 0 if none (set by Go) */
 
 	/* --- options set between pcap_create and pcap_activate --- */
 	char *device;
@@ -119,6 +121,9 @@ struct pcap {
 	int batch_n, batch_i;
 	int eof;			/* fill said EOF; next read returns 0 */
 	struct pcap_pkthdr next_hdr;	/* what pcap_next_ex hands out */
+	u_char *oneshot;		/* live pcap_next_ex: copy of a packet
+					 * whose ring block went back */
+	size_t oneshot_size;
 
 	/* --- userspace filter (copy owned by the handle) --- */
 	struct bpf_program fcode;

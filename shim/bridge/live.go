@@ -59,6 +59,7 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	s, warn, fail := live.Open(o)
 	if fail != nil {
 		setErr(errbuf, liveText(fail))
+		p.act_errno = C.int(fail.Errno)
 		return C.int(fail.Code)
 	}
 	if dlts := s.DLTs(); len(dlts) > 0 {

@@ -133,9 +133,15 @@ func (p *proc) Write(b []byte) (int, error) {
 
 func start(t *testing.T, ns string, lib testutil.Env, marker string, argv ...string) *proc {
 	t.Helper()
+	return startEnv(t, ns, lib, nil, marker, argv...)
+}
+
+// startEnv is start with extra environment entries.
+func startEnv(t *testing.T, ns string, lib testutil.Env, extra []string, marker string, argv ...string) *proc {
+	t.Helper()
 	p := &proc{marker: marker, ready: make(chan struct{}), done: make(chan struct{})}
 	p.cmd = exec.Command("ip", append([]string{"netns", "exec", ns}, argv...)...)
-	p.cmd.Env = env(t, lib)
+	p.cmd.Env = append(env(t, lib), extra...)
 	p.cmd.Stdout = &p.stdout
 	p.cmd.Stderr = p
 	if err := p.cmd.Start(); err != nil {
@@ -210,6 +216,22 @@ type scenario struct {
 	setup   func(t *testing.T, ns string)
 	// stdoutOnly: stderr is not compared (known difference, see caller).
 	stdoutOnly bool
+	// outMarker: wait for this on stdout instead of marker on stderr.
+	outMarker string
+	// Every run is proved: the dynamic loader's log (LD_DEBUG_OUTPUT, not
+	// on the program's stdout/stderr) must show that a process of the run
+	// loaded the library under test and none loaded the other one.
+	// unproved turns that off, for programs that change user (the log
+	// file, created by root, is not theirs to write): say how else the
+	// library is proved.
+	unproved bool
+	// ring: before act, also wait until a process of the run has mapped a
+	// packet ring (the capture is open: frames sent from then on are
+	// kept), for programs that print their banner before opening it.
+	ring bool
+	// filter rewrites stdout and stderr before the comparison (drops
+	// lines that legitimately differ between runs: dates, durations).
+	filter func(string) string
 }
 
 func (sc scenario) run(t *testing.T, lib testutil.Env) result {
@@ -222,14 +244,129 @@ func (sc scenario) run(t *testing.T, lib testutil.Env) result {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	p := start(t, ns, lib, sc.marker, sc.argv...)
-	if sc.marker != "" {
+	var extra []string
+	var ldlog string
+	if !sc.unproved {
+		ldlog = t.TempDir()
+		// Writable for programs that drop privileges.
+		_ = os.Chmod(filepath.Dir(ldlog), 0o755)
+		_ = os.Chmod(ldlog, 0o777)
+		extra = []string{"LD_DEBUG=libs", "LD_DEBUG_OUTPUT=" + filepath.Join(ldlog, "ld")}
+	}
+	p := startEnv(t, ns, lib, extra, sc.marker, sc.argv...)
+	switch {
+	case sc.outMarker != "":
+		p.waitStdout(t, sc.outMarker, 5*time.Second)
+	case sc.marker != "":
 		p.waitReady(t, 5*time.Second)
-		if sc.act != nil {
-			sc.act(t, ns, p)
+	}
+	if sc.ring {
+		p.waitRing(t, 5*time.Second)
+	}
+	if (sc.marker != "" || sc.outMarker != "" || sc.ring) && sc.act != nil {
+		sc.act(t, ns, p)
+	}
+	r := p.wait(timeout)
+	if !sc.unproved {
+		proveLoaded(t, ldlog, lib)
+	}
+	if sc.filter != nil {
+		r.stdout, r.stderr = sc.filter(r.stdout), sc.filter(r.stderr)
+	}
+	return r
+}
+
+// waitStdout waits up to d until marker shows on stdout.
+func (p *proc) waitStdout(t *testing.T, marker string, d time.Duration) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(p.stdout.String(), marker) {
+			return
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("%v exited before printing %q:\n%s%s", p.cmd.Args, marker, p.stdout.String(), p.errText())
+		default:
 		}
 	}
-	return p.wait(timeout)
+	t.Fatalf("%v did not print %q within %v:\n%s%s", p.cmd.Args, marker, d, p.stdout.String(), p.errText())
+}
+
+// waitRing waits up to d until the program or one of its descendants has a
+// packet socket's ring mapped, then a little longer for it to finish
+// setting up (filters attached to a ring already mapped lose nothing).
+func (p *proc) waitRing(t *testing.T, d time.Duration) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		for _, pid := range descendants(p.cmd.Process.Pid) {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", pid)); err == nil && bytes.Contains(b, []byte(" socket:[")) {
+				time.Sleep(300 * time.Millisecond)
+				return
+			}
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("%v exited before mapping a capture ring:\n%s%s", p.cmd.Args, p.stdout.String(), p.errText())
+		default:
+		}
+	}
+	t.Fatalf("%v mapped no capture ring within %v:\n%s%s", p.cmd.Args, d, p.stdout.String(), p.errText())
+}
+
+// descendants is pid and all its descendants (bounded).
+func descendants(pid int) []int {
+	out := []int{pid}
+	for i := 0; i < len(out) && len(out) < 64; i++ {
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", out[i]))
+		for _, f := range tasks {
+			b, _ := os.ReadFile(f)
+			for _, w := range strings.Fields(string(b)) {
+				var c int
+				if _, err := fmt.Sscan(w, &c); err == nil {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// proveLoaded reads the loader logs in dir (one file per process) and
+// requires that libpcap was loaded from the library under test by at least
+// one process, and from the other library by none: a differential run
+// proves nothing if both runs used the same library.
+func proveLoaded(t *testing.T, dir string, lib testutil.Env) {
+	t.Helper()
+	ours := filepath.Join(testutil.LibDir(t), "libpcap.so")
+	// The loader may name the system library by /lib or /usr/lib.
+	sys := "/" + filepath.Base(filepath.Dir(testutil.SystemLib(t))) + "/libpcap.so"
+	want, other := sys, ours
+	if lib == testutil.Ours {
+		want, other = ours, sys
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "ld.*"))
+	found := false
+	for _, f := range logs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.Contains(l, "calling init: ") {
+				continue
+			}
+			if strings.Contains(l, want) {
+				found = true
+			}
+			if strings.Contains(l, other) {
+				t.Errorf("loader log %s: a process loaded the wrong libpcap: %s", filepath.Base(f), strings.TrimSpace(l))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no process loaded %s* (%d loader logs): the run did not use the library under test; "+
+			"is the program setuid or does it have file capabilities (getcap)?", want, len(logs))
+	}
 }
 
 // compare runs sc with the system libpcap and with ours and requires the
