@@ -18,12 +18,21 @@ SONAME  ?= libpcap.so.0.8
 
 # Error texts are bounded by PCAP_ERRBUF_SIZE on purpose, as in libpcap:
 # truncation there is intended, so that one warning is off.
+# glibc floor (README "glibc floor"): every C unit, the front's and cgo's, is
+# compiled with packaging/glibc/floor-$(ARCH).h force-included, which binds
+# the few symbols glibc 2.32-2.34 re-versioned to their oldest versions
+# (GLIBC_2.2.5 on amd64, GLIBC_2.17 on arm64). On a glibc older than 2.34
+# those live in libpthread.so.0 and libdl.so.2, hence the explicit DT_NEEDED.
+FLOOR_H   = $(wildcard $(CURDIR)/packaging/glibc/floor-$(ARCH).h)
+FLOOR_CFLAGS = $(if $(FLOOR_H),-include $(FLOOR_H))
+FLOOR_LIBS = -Wl,--no-as-needed -l:libpthread.so.0 -l:libdl.so.2 -Wl,--as-needed
+
 FRONT_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation \
-	-fPIC -Iinclude -Ishim -D_FORTIFY_SOURCE=2
+	-fPIC -Iinclude -Ishim -D_FORTIFY_SOURCE=2 $(FLOOR_CFLAGS)
 FRONT_LDFLAGS = -shared -Wl,-soname,$(SONAME) -Wl,--version-script=versions.map \
-	-Wl,-z,now -Wl,-z,relro -ldl -lpthread
+	-Wl,-z,now -Wl,-z,relro $(FLOOR_LIBS)
 GOFLAGS_BUILD = -trimpath -tags netgo,osusergo -buildmode=c-shared \
-	-ldflags "-s -w -extldflags '-Wl,--version-script=$(CURDIR)/shim/bridge/bridge.map -Wl,-soname,libpcapshim-go.so'"
+	-ldflags "-s -w -extldflags '-Wl,--version-script=$(CURDIR)/shim/bridge/bridge.map -Wl,-soname,libpcapshim-go.so $(FLOOR_LIBS)'"
 
 FRONT_SRC = $(wildcard shim/*.c)
 FRONT_HDR = $(wildcard shim/*.h include/*.h include/pcap/*.h)
@@ -34,14 +43,14 @@ GO_SRC    = $(shell find core shim exanic -name '*.go' -not -name '*_test.go' 2>
 
 all: $(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1 $(OUT)/libpcapshim-go.so
 
-$(OUT)/libpcapshim.so: $(FRONT_SRC) $(FRONT_HDR) versions.map
+$(OUT)/libpcapshim.so: $(FRONT_SRC) $(FRONT_HDR) versions.map $(FLOOR_H)
 	$(CC) $(FRONT_CFLAGS) -o $@ $(FRONT_SRC) $(FRONT_LDFLAGS)
 
 $(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1: $(OUT)/libpcapshim.so
 	ln -sf libpcapshim.so $@
 
-$(OUT)/libpcapshim-go.so: $(GO_SRC) shim/bridge/bridge.map
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
+$(OUT)/libpcapshim-go.so: $(GO_SRC) shim/bridge/bridge.map $(FLOOR_H)
+	CGO_ENABLED=1 CGO_CFLAGS="-O2 -g $(FLOOR_CFLAGS)" $(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
 	rm -f $(OUT)/libpcapshim-go.h
 
 # Cross-build for arm64 (issue 6 makes this first-class and tested).
