@@ -1,0 +1,217 @@
+#!/bin/busybox sh
+# /init of the arm64 test guest (test/arm64/run.sh boots it under
+# qemu-system-aarch64). Debian's arm64 tcpdump runs here twice per check:
+# through Debian's arm64 libpcap (the oracle) and through our arm64 library
+# (/opt/pcapshim). Every check prints "CHECK <name> PASS|FAIL|SKIP <why>";
+# the last line is the machine-readable verdict the host parses:
+#   PCAPSHIM-ARM64-RESULT PASS|FAIL pass=N fail=N skip=N
+# Every wait is bounded; the guest powers off at the end whatever happened.
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /tmp && mount -t tmpfs tmp /tmp
+
+SYSLIBS=/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu
+OURS=/opt/pcapshim
+pass=0 fail=0 skip=0
+
+result() { # name verdict why
+	echo "CHECK $1 $2 $3"
+	case $2 in
+	PASS) pass=$((pass + 1)) ;;
+	SKIP) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
+}
+
+# The library path that makes tcpdump load Debian's libpcap (sys) or ours.
+libpath() {
+	if [ "$1" = ours ]; then echo $OURS:$SYSLIBS; else echo $SYSLIBS; fi
+}
+
+# tcpdump through lib $1 in the foreground.
+td() { # lib args...
+	l=$(libpath "$1")
+	shift
+	LD_LIBRARY_PATH=$l tcpdump "$@"
+}
+
+# Wait (at most $3 tenths of a second) until file $1 contains $2.
+wait_for() {
+	n=0
+	while [ $n -lt "$3" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# Wait (at most $2 tenths of a second) for pid $1 to exit; kill it after.
+reap() {
+	n=0
+	while [ $n -lt "$2" ] && kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		return 1
+	fi
+	return 0
+}
+
+echo "guest: $(uname -m) kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpu(s), init reached $(cut -d" " -f1 /proc/uptime) s after boot"
+
+# 0. The library really is ours and really is arm64.
+v=$(td ours --version 2>&1)
+case $v in
+*pcapshim*) result version PASS "ours: $(echo "$v" | grep libpcap)" ;;
+*) result version FAIL "tcpdump --version through $OURS does not name pcapshim: $v" ;;
+esac
+[ "$(uname -m)" = aarch64 ] && result machine PASS aarch64 || result machine FAIL "uname -m is $(uname -m)"
+
+# pcapshim.only=live on the kernel command line skips the offline checks
+# (ARM64_ONLY=live make test-arm64, for quicker iterations).
+only=$(sed -n 's/.*pcapshim.only=\([a-z]*\).*/\1/p' /proc/cmdline)
+
+# 1. Offline differential: the same tcpdump, only the library differs.
+[ "$only" = live ] && rm -f /corpus/*
+for f in /corpus/*; do
+	[ -f "$f" ] || continue
+	for args in "-nn" "-nn -e -v tcp or udp"; do
+		td sys -r "$f" $args >/tmp/sys.out 2>&1
+		s=$?
+		td ours -r "$f" $args >/tmp/ours.out 2>&1
+		o=$?
+		name="offline:$(basename "$f"):$(echo "$args" | tr ' ' '_')"
+		if [ $s = $o ] && cmp -s /tmp/sys.out /tmp/ours.out; then
+			result "$name" PASS "$(wc -l </tmp/ours.out) lines, exit $o"
+		else
+			result "$name" FAIL "exit sys=$s ours=$o"
+			diff /tmp/sys.out /tmp/ours.out | head -20
+		fi
+	done
+done
+
+# 2. Live AF_PACKET capture on a veth pair: ARP requests sent out vethB
+# arrive on vethA, which answers; both directions are captured on vethA.
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null
+if ! ip link show vethA >/dev/null 2>&1; then
+	insmod /modules/veth.ko 2>/tmp/insmod.err
+fi
+ip link set lo up
+# busybox ip cannot name the peer: the kernel calls it veth0; rename it.
+# vethB lives in a second network namespace (held by a sleeping process), so
+# that vethA's side answers ARP for 10.99.0.1 (a request whose sender
+# address is local to the same namespace would be ignored).
+unshare -n sleep 100000 &
+nspid=$!
+sleep 0.5
+inns() { nsenter -t $nspid -n "$@"; }
+if ip link add vethA type veth 2>/tmp/veth.err && ip link set veth0 name vethB 2>>/tmp/veth.err &&
+	ip link set vethB netns $nspid 2>>/tmp/veth.err; then
+	ip link set vethA address 02:00:00:00:00:0a
+	inns ip link set vethB address 02:00:00:00:00:0b
+	ip addr add 10.99.0.1/24 dev vethA
+	inns ip addr add 10.99.0.2/24 dev vethB
+	ip link set vethA up
+	inns ip link set vethB up
+	inns ip link set lo up
+	sleep 1
+	for lib in sys ours; do
+		rm -f /tmp/live.$lib.out /tmp/live.$lib.err
+		# Started directly (not through a function) so that $! is tcpdump.
+		LD_LIBRARY_PATH=$(libpath $lib) tcpdump -c 6 -nn -e -i vethA arp \
+			>/tmp/live.$lib.out 2>/tmp/live.$lib.err &
+		pid=$!
+		if ! wait_for /tmp/live.$lib.err "listening on" 300; then
+			echo "tcpdump ($lib) did not start listening:"
+			cat /tmp/live.$lib.err
+		fi
+		inns arping -c 3 -w 5 -I vethB 10.99.0.1 >/dev/null 2>&1
+		if reap $pid 200; then
+			wait $pid
+			echo "exit=$?" >>/tmp/live.$lib.out
+		else
+			echo "exit=timeout" >>/tmp/live.$lib.out
+		fi
+		# Timestamps differ run to run: drop the first field.
+		cut -d' ' -f2- /tmp/live.$lib.out >/tmp/live.$lib.cut
+	done
+	n=$(grep -c 'ARP' /tmp/live.ours.cut)
+	if [ "$n" = 6 ] && cmp -s /tmp/live.sys.cut /tmp/live.ours.cut; then
+		result live-veth PASS "6 ARP packets, same lines as Debian's libpcap"
+	else
+		result live-veth FAIL "ours captured $n ARP lines; outputs differ"
+		echo "--- sys"; cat /tmp/live.sys.out /tmp/live.sys.err
+		echo "--- ours"; cat /tmp/live.ours.out /tmp/live.ours.err
+	fi
+
+	# 4. Signals: SIGUSR1 prints statistics and capture goes on; SIGINT
+	# ends it cleanly with the statistics, exit status 0.
+	rm -f /tmp/sig.out /tmp/sig.err
+	LD_LIBRARY_PATH=$(libpath ours) tcpdump -nn -i vethA arp >/tmp/sig.out 2>/tmp/sig.err &
+	pid=$!
+	wait_for /tmp/sig.err "listening on" 300
+	inns arping -c 2 -w 5 -I vethB 10.99.0.1 >/dev/null 2>&1
+	kill -USR1 $pid
+	wait_for /tmp/sig.err "packets captured" 50
+	inns arping -c 1 -w 5 -I vethB 10.99.0.1 >/dev/null 2>&1
+	alive=no
+	kill -0 $pid 2>/dev/null && alive=yes
+	kill -INT $pid
+	if reap $pid 100; then
+		wait $pid
+		st=$?
+	else
+		st=timeout
+	fi
+	caps=$(grep -c 'packets captured' /tmp/sig.err)
+	if [ "$st" = 0 ] && [ "$alive" = yes ] && [ "$caps" = 2 ] &&
+		grep -q 'packets received by filter' /tmp/sig.err &&
+		grep -q 'packets dropped by kernel' /tmp/sig.err; then
+		result signals PASS "SIGUSR1 printed statistics, SIGINT exit 0 with statistics"
+	else
+		result signals FAIL "exit=$st alive-after-USR1=$alive statistics-blocks=$caps"
+		cat /tmp/sig.err
+	fi
+else
+	result live-veth FAIL "cannot create a veth pair in two namespaces: $(cat /tmp/insmod.err /tmp/veth.err)"
+	result signals FAIL "needs the veth pair"
+fi
+
+# 3. ExaNIC simulator path: present once the exanic/ source is in the tree
+# the library was built from (run.sh marks it with /opt/pcapshim/EXANIC).
+if [ -f $OURS/EXANIC ]; then
+	export PCAPSHIM_EXANIC_SIM=1
+	devs=$(td ours -D 2>&1)
+	if echo "$devs" | grep -q exanic; then
+		dev=$(echo "$devs" | grep -o 'exanic[0-9:]*' | head -1)
+		out=$(td ours -c 3 -nn -i "$dev" 2>&1)
+		st=$?
+		n=$(echo "$out" | grep -c '^[0-9][0-9]:')
+		if [ $st = 0 ] && [ "$n" = 3 ]; then
+			result exanic-sim PASS "3 packets from $dev"
+		else
+			result exanic-sim FAIL "exit $st, $n packet lines: $out"
+		fi
+	else
+		result exanic-sim FAIL "PCAPSHIM_EXANIC_SIM=1 tcpdump -D lists no exanic device: $devs"
+	fi
+	unset PCAPSHIM_EXANIC_SIM
+else
+	result exanic-sim SKIP "library built without exanic/ (the simulator is not in this tree)"
+fi
+
+kill $nspid 2>/dev/null
+verdict=PASS
+[ $fail = 0 ] && [ $pass -gt 0 ] || verdict=FAIL
+echo "PCAPSHIM-ARM64-RESULT $verdict pass=$pass fail=$fail skip=$skip"
+sync
+poweroff -f
