@@ -6,6 +6,7 @@
 #   make bench      benchmarks side by side with the system libpcap
 #   make arm64      cross-build the arm64 library into build/arm64/
 #   make test-arm64 boot an arm64 kernel under qemu, run tcpdump through it there
+#   make packages   .deb and .rpm for amd64 and arm64 into dist/
 #
 # Two shared objects: the C front library hosts load (exports exactly the
 # libpcap API, see versions.map) and the Go backend it dlopen()s on first use
@@ -40,7 +41,7 @@ FRONT_HDR = $(wildcard shim/*.h include/*.h include/pcap/*.h)
 GO_SRC    = $(shell find core shim exanic -name '*.go' -not -name '*_test.go' 2>/dev/null) \
 	$(wildcard shim/bridge/*.c shim/bridge/*.h) go.mod
 
-.PHONY: all demo test test-go test-fuzz bench arm64 test-arm64 packages deps clean vet
+.PHONY: all demo test test-go test-fuzz bench amd64 arm64 test-arm64 packages deps clean vet
 
 all: $(OUT)/libpcap.so.0.8 $(OUT)/libpcap.so.1 $(OUT)/libpcapshim-go.so
 
@@ -54,14 +55,33 @@ $(OUT)/libpcapshim-go.so: $(GO_SRC) shim/bridge/bridge.map $(FLOOR_H)
 	CGO_ENABLED=1 CGO_CFLAGS="-O2 -g $(FLOOR_CFLAGS)" $(GO) build $(GOFLAGS_BUILD) -o $@ ./shim/bridge
 	rm -f $(OUT)/libpcapshim-go.h
 
-# Cross-build for arm64 (issue 6 makes this first-class and tested).
-arm64:
-	@command -v aarch64-linux-gnu-gcc >/dev/null || { \
-	  [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu; } \
-	  || { echo "need aarch64-linux-gnu-gcc: apt-get install gcc-aarch64-linux-gnu" >&2; exit 1; }
-	mkdir -p build/arm64
-	$(MAKE) all OUT=build/arm64 CC=aarch64-linux-gnu-gcc GOARCH=arm64 \
-	  GO="env GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO)"
+# One library per architecture in build/<arch>/, from any amd64 or arm64 host:
+# native gcc for the host's own, Debian's cross gcc (installed when missing,
+# as root) for the other. Architecture-specific choices live only in files
+# named for (or gated by build tags on) the architecture.
+HOSTARCH := $(shell $(GO) env GOHOSTARCH)
+CROSS_amd64 = x86_64-linux-gnu
+CROSS_arm64 = aarch64-linux-gnu
+amd64 arm64:
+	@if [ "$@" = "$(HOSTARCH)" ]; then cc=$(CC); else cc=$(CROSS_$@)-gcc; fi; \
+	command -v $$cc >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-$$(echo $(CROSS_$@) | tr _ -) >/dev/null; } \
+	  || { echo "need $$cc: apt-get install gcc-$$(echo $(CROSS_$@) | tr _ -)" >&2; exit 1; }; \
+	mkdir -p build/$@ && \
+	$(MAKE) --no-print-directory all OUT=build/$@ CC=$$cc GOARCH=$@ GO="env GOARCH=$@ CC=$$cc $(GO)"
+
+# .deb and .rpm for amd64 and arm64 in dist/ (packaging/build.sh), with nfpm
+# installed from the Go module proxy into build/tools (not a module dependency).
+VERSION     = $(shell sed -n 's/^\#define PCAPSHIM_VERSION "\(.*\)"/\1/p' shim/tables.c)
+NFPM_VERSION = v2.48.0
+NFPM        = $(CURDIR)/build/tools/nfpm
+$(NFPM):
+	GOBIN=$(CURDIR)/build/tools GOFLAGS= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+
+packages: amd64 arm64 $(NFPM)
+	rm -rf dist
+	sh packaging/build.sh $(NFPM) dist $(VERSION)
 
 demo: all
 	@sh test/demo.sh
