@@ -3,6 +3,7 @@
 #   make            build libpcap.so.0.8 / libpcap.so.1 (+ the Go backend) here
 #   make demo       build, then show stock tcpdump working through the library
 #   make test       install test needs (when root), build, run every test
+#                   (packages and their checks, and the arm64 VM, included)
 #   make bench      benchmarks side by side with the system libpcap
 #   make arm64      cross-build the arm64 library into build/arm64/
 #   make test-arm64 boot an arm64 kernel under qemu, run tcpdump through it there
@@ -87,7 +88,8 @@ demo: all
 	@sh test/demo.sh
 
 # What the tests need on a fresh Debian/Ubuntu machine (installed when root).
-TEST_PKGS = tcpdump libpcap0.8-dev tshark ngrep nmap tcpreplay gcc g++ iproute2 binutils
+TEST_PKGS = tcpdump libpcap0.8-dev tshark ngrep nmap tcpreplay gcc g++ iproute2 binutils \
+	gcc-aarch64-linux-gnu qemu-system-arm rpm cpio debootstrap
 deps:
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -111,7 +113,9 @@ test-fuzz:
 test-go:
 	$(GO) test -count=1 -timeout 20m ./...
 
-test: deps all vet test-go test-fuzz
+# packages first, so that test/packages (in test-go) checks dist/; the arm64
+# VM last (about 3 minutes here).
+test: deps all vet packages test-go test-fuzz test-arm64
 
 bench: deps all
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./...
