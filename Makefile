@@ -122,7 +122,7 @@ bench: deps all
 
 # Boot Debian's arm64 kernel under qemu-system-aarch64 and run Debian's arm64
 # tcpdump through the arm64 library there (test/arm64/run.sh says what runs).
-test-arm64: arm64
+test-arm64: arm64 packages
 	sh test/arm64/run.sh
 
 clean:

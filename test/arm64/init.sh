@@ -8,13 +8,14 @@
 # Every wait is bounded; the guest powers off at the end whatever happened.
 
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# Debian's programs before busybox's applets. (This busybox's sh runs its own
+# applets before searching PATH: Debian's dpkg is called by its full path.)
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /tmp && mount -t tmpfs tmp /tmp
 
-SYSLIBS=/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu
 OURS=/opt/pcapshim
 pass=0 fail=0 skip=0
 
@@ -27,16 +28,19 @@ result() { # name verdict why
 	esac
 }
 
-# The library path that makes tcpdump load Debian's libpcap (sys) or ours.
-libpath() {
-	if [ "$1" = ours ]; then echo $OURS:$SYSLIBS; else echo $SYSLIBS; fi
-}
+# How tcpdump runs through our library: the installed package's launcher
+# once dpkg -i has installed it, else the library copied to /opt/pcapshim.
+ours="env LD_LIBRARY_PATH=$OURS"
 
-# tcpdump through lib $1 in the foreground.
+# tcpdump through Debian's libpcap (sys) or ours, in the foreground.
 td() { # lib args...
-	l=$(libpath "$1")
-	shift
-	LD_LIBRARY_PATH=$l tcpdump "$@"
+	if [ "$1" = ours ]; then
+		shift
+		$ours tcpdump "$@"
+	else
+		shift
+		tcpdump "$@"
+	fi
 }
 
 # Wait (at most $3 tenths of a second) until file $1 contains $2.
@@ -67,7 +71,33 @@ reap() {
 
 echo "guest: $(uname -m) kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpu(s), init reached $(cut -d" " -f1 /proc/uptime) s after boot"
 
-# 0. The library really is ours and really is arm64.
+# The dynamic linker's cache, as on an installed system.
+ldconfig
+
+# 0. Install the .deb as a user would, when run.sh was given one.
+deb=$(ls /pkgs/pcapshim_*_arm64.deb 2>/dev/null)
+if [ -n "$deb" ]; then
+	if /usr/bin/dpkg -i "$deb" >/tmp/dpkg.out 2>&1 && [ -x /usr/bin/pcapshim ] &&
+		/usr/bin/dpkg -s pcapshim | grep -q '^Status: install ok installed'; then
+		result dpkg-install PASS "$(basename "$deb")"
+		ours=pcapshim
+	else
+		result dpkg-install FAIL "dpkg -i $(basename "$deb") failed"
+		cat /tmp/dpkg.out
+	fi
+	# The distribution's libpcap is still the one plain tcpdump loads.
+	v=$(tcpdump --version 2>&1)
+	case $v in
+	*pcapshim*) result distro-libpcap-kept FAIL "plain tcpdump now loads pcapshim: $v" ;;
+	*"libpcap version"*) result distro-libpcap-kept PASS "$(echo "$v" | grep libpcap)" ;;
+	*) result distro-libpcap-kept FAIL "tcpdump --version: $v" ;;
+	esac
+else
+	result dpkg-install SKIP "no arm64 .deb in dist/ (make packages); using $OURS"
+fi
+echo "guest: our library through: $ours"
+
+# The library really is ours and really is arm64.
 v=$(td ours --version 2>&1)
 case $v in
 *pcapshim*) result version PASS "ours: $(echo "$v" | grep libpcap)" ;;
@@ -126,9 +156,10 @@ if ip link add vethA type veth 2>/tmp/veth.err && ip link set veth0 name vethB 2
 	sleep 1
 	for lib in sys ours; do
 		rm -f /tmp/live.$lib.out /tmp/live.$lib.err
-		# Started directly (not through a function) so that $! is tcpdump.
-		LD_LIBRARY_PATH=$(libpath $lib) tcpdump -c 6 -nn -e -i vethA arp \
-			>/tmp/live.$lib.out 2>/tmp/live.$lib.err &
+		# Started directly (not through a function) so that $! is tcpdump
+		# (the launcher and env exec it).
+		if [ $lib = ours ]; then run=$ours; else run=; fi
+		$run tcpdump -c 6 -nn -e -i vethA arp >/tmp/live.$lib.out 2>/tmp/live.$lib.err &
 		pid=$!
 		if ! wait_for /tmp/live.$lib.err "listening on" 300; then
 			echo "tcpdump ($lib) did not start listening:"
@@ -156,7 +187,7 @@ if ip link add vethA type veth 2>/tmp/veth.err && ip link set veth0 name vethB 2
 	# 4. Signals: SIGUSR1 prints statistics and capture goes on; SIGINT
 	# ends it cleanly with the statistics, exit status 0.
 	rm -f /tmp/sig.out /tmp/sig.err
-	LD_LIBRARY_PATH=$(libpath ours) tcpdump -nn -i vethA arp >/tmp/sig.out 2>/tmp/sig.err &
+	$ours tcpdump -nn -i vethA arp >/tmp/sig.out 2>/tmp/sig.err &
 	pid=$!
 	wait_for /tmp/sig.err "listening on" 300
 	inns arping -c 2 -w 5 -I vethB 10.99.0.1 >/dev/null 2>&1

@@ -47,7 +47,8 @@ kpkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
 	awk '/Depends: linux-image-[0-9]/ { sub(/:arm64$/, "", $2); print $2; exit }'); }
 [ -n "$kpkg" ] || die "apt-cache finds no linux-image-*-arm64 package: apt-get update"
 pkgs="$kpkg busybox-static tcpdump libpcap0.8 libc6 libgcc-s1 libssl3 libdbus-1-3
-	libsystemd0 libcap2 libgcrypt20 libgpg-error0 liblz4-1 liblzma5 libzstd1"
+	libsystemd0 libcap2 libgcrypt20 libgpg-error0 liblz4-1 liblzma5 libzstd1
+	dpkg tar libacl1 libc-bin libbz2-1.0 libmd0 libselinux1 libpcre2-8-0 zlib1g"
 mkdir -p "$vm/debs"
 for p in $pkgs; do
 	ls "$vm/debs/${p}_"*_arm64.deb >/dev/null 2>&1 && continue
@@ -92,6 +93,33 @@ for f in tcpdump/dns-uri.pcap tcpdump/icmpv6.pcap tcpdump/bgp-role.pcapng \
 	[ -f "$shared/corpus/$f" ] && cp "$shared/corpus/$f" "$vm/root/corpus/"
 done
 [ "$(ls "$vm/root/corpus" | wc -l)" -ge 3 ] || die "too few corpus files found under $shared/corpus"
+
+# dpkg's database: every package extracted above counts as installed, so
+# that dpkg -i of our .deb checks its dependencies against Debian's arm64
+# packages. Their own dependencies are dropped from it (the guest holds only
+# what tcpdump needs to run, not e.g. adduser), or dpkg would refuse the
+# whole database. The .deb itself (make packages) is installed by the guest.
+mkdir -p "$vm/root/var/lib/dpkg/info" "$vm/root/var/lib/dpkg/updates" \
+	"$vm/root/var/lib/dpkg/triggers" "$vm/root/var/log" "$vm/root/pkgs"
+: >"$vm/root/var/lib/dpkg/available"
+for p in $pkgs; do
+	[ "$p" = "$kpkg" ] && continue
+	deb=$(ls "$vm/debs/${p}_"*_arm64.deb | tail -1)
+	dpkg-deb -f "$deb" | sed -e '/^Package:/a Status: install ok installed' \
+		-e '/^Depends:/d' -e '/^Pre-Depends:/d' -e '/^Recommends:/d' -e '/^Suggests:/d'
+	echo
+done >"$vm/root/var/lib/dpkg/status"
+debs=$(ls "$root"/dist/pcapshim_*_arm64.deb 2>/dev/null || true)
+if [ -n "$debs" ]; then
+	[ "$(echo "$debs" | wc -l)" = 1 ] || die "several arm64 .debs in dist/: make packages empties it first"
+	cp "$debs" "$vm/root/pkgs/"
+	# The package must hold the library under test, not an older build.
+	mkdir -p "$vm/debcheck"
+	rm -rf "$vm/debcheck/x"
+	dpkg-deb -x "$debs" "$vm/debcheck/x"
+	cmp -s "$vm/debcheck/x/usr/lib/aarch64-linux-gnu/pcapshim/libpcapshim-go.so" "$lib/libpcapshim-go.so" ||
+		die "$debs does not hold build/arm64's library: run make packages"
+fi
 
 # Every ELF in the guest must be aarch64, and every DT_NEEDED must resolve
 # inside the guest: a missing library is named here, not as a guest crash.
