@@ -1,11 +1,18 @@
 #!/bin/sh
-# test/packages/chroot.sh: make (once) a minimal Debian 12 amd64 chroot with
-# tcpdump, for the dpkg -i check of test/packages, and print its path. The
-# pristine tree is kept in $PCAPSHIM_CHROOT_CACHE (default
-# /var/cache/pcapshim/bookworm-amd64); the test installs into a copy of it.
+# test/packages/chroot.sh [SUITE]: make (once) a minimal Debian amd64 chroot
+# with tcpdump, for the dpkg -i checks of test/packages, and print its path.
+# SUITE is bookworm (Debian 12, the default) or bullseye (Debian 11: glibc
+# 2.31, older than the 2.34 the library would need without the glibc floor).
+# The pristine tree is kept in $PCAPSHIM_CHROOT_CACHE/SUITE-amd64 (default
+# /var/cache/pcapshim); the tests install into a copy of it.
 # Needs root and debootstrap (installed with apt-get when missing).
 set -eu
-dir=${PCAPSHIM_CHROOT_CACHE:-/var/cache/pcapshim/bookworm-amd64}
+suite=${1:-bookworm}
+case $suite in
+bookworm | bullseye) ;;
+*) echo "chroot.sh: suite $suite: want bookworm or bullseye" >&2; exit 2 ;;
+esac
+dir=${PCAPSHIM_CHROOT_CACHE:-/var/cache/pcapshim}/$suite-amd64
 if [ -x "$dir/usr/bin/tcpdump" ] && [ -f "$dir/.pcapshim-complete" ]; then
 	echo "$dir"
 	exit 0
@@ -21,8 +28,8 @@ mirror=${mirror:-http://deb.debian.org/debian}
 tmp=$dir.tmp.$$
 rm -rf "$tmp"
 mkdir -p "$(dirname "$dir")"
-echo "chroot.sh: debootstrap bookworm (minbase + tcpdump) from $mirror into $dir" >&2
-debootstrap --variant=minbase --include=tcpdump bookworm "$tmp" "$mirror" >"$tmp.log" 2>&1 ||
+echo "chroot.sh: debootstrap $suite (minbase + tcpdump) from $mirror into $dir" >&2
+debootstrap --variant=minbase --include=tcpdump "$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1 ||
 	{ tail -20 "$tmp.log" >&2; rm -rf "$tmp"; echo "chroot.sh: debootstrap failed (log above)" >&2; exit 1; }
 rm -f "$tmp.log"
 : >"$tmp/.pcapshim-complete"

@@ -5,10 +5,11 @@
 // distribution's libpcap is never replaced), the launcher, headers,
 // pkg-config file and man page, and the package metadata (dpkg-deb -f,
 // rpm -qp). Installing is checked too: rpm --root into an empty directory,
-// and dpkg -i into a fresh copy of a Debian 12 chroot (test/packages/chroot.sh
-// makes it; amd64 only here: the arm64 .deb is installed with dpkg inside the
-// arm64 VM of `make test-arm64`), followed by `pcapshim tcpdump --version`
-// and an offline read compared with the distribution's libpcap.
+// and dpkg -i into a fresh copy of a Debian 12 chroot and of a Debian 11 one
+// (glibc 2.31: the glibc floor at work) that test/packages/chroot.sh makes
+// (amd64 only here: the arm64 .deb is installed with dpkg inside the arm64 VM
+// of `make test-arm64`), followed by `pcapshim tcpdump --version` and an
+// offline read compared with the distribution's libpcap.
 //
 // The tests skip, saying so, when dist/ holds no packages (`make packages`,
 // which `make test` runs first, builds them).
