@@ -123,7 +123,7 @@ bench: deps all
 # Boot Debian's arm64 kernel under qemu-system-aarch64 and run Debian's arm64
 # tcpdump through the arm64 library there (test/arm64/run.sh says what runs).
 test-arm64: arm64 packages
-	sh test/arm64/run.sh
+	GO="$(GO)" sh test/arm64/run.sh
 
 clean:
 	rm -rf libpcapshim.so libpcap.so.0.8 libpcap.so.1 libpcapshim-go.so libpcapshim-go.h build dist

@@ -80,7 +80,13 @@ veth=$(find "$vm/kernel/lib/modules/$kver" -name 'veth.ko*' | head -1)
 cp "$lib/libpcapshim.so" "$lib/libpcapshim-go.so" "$vm/root/opt/pcapshim/"
 ln -sf libpcapshim.so "$vm/root/opt/pcapshim/libpcap.so.0.8"
 ln -sf libpcapshim.so "$vm/root/opt/pcapshim/libpcap.so.1"
-[ -d "$root/exanic" ] && : >"$vm/root/opt/pcapshim/EXANIC"
+# The ExaNIC simulator's driver program, once exanic/ is in the tree.
+if [ -d "$root/exanic" ]; then
+	mkdir -p "$vm/root/usr/local/bin"
+	(cd "$root" && GOARCH=arm64 CGO_ENABLED=0 ${GO:-go} build -tags exanicsim \
+		-o "$vm/root/usr/local/bin/exanicsim" ./test/arm64/exanicsim) ||
+		die "cannot build test/arm64/exanicsim against exanic/: update it to the simulator's API"
+fi
 cp "$root/test/arm64/init.sh" "$vm/root/init"
 chmod 755 "$vm/root/init"
 echo "root:x:0:0:root:/:/bin/sh" >"$vm/root/etc/passwd"
