@@ -5,9 +5,14 @@
 #   make test       install test needs (when root), build, run every test
 #                   (packages and their checks, and the arm64 VM, included)
 #   make bench      benchmarks side by side with the system libpcap
-#   make arm64      cross-build the arm64 library into build/arm64/
-#   make test-arm64 boot an arm64 kernel under qemu, run tcpdump through it there
-#   make packages   .deb and .rpm for amd64 and arm64 into dist/
+#   make arm64      the arm64 library in build/arm64/ (cross gcc on amd64)
+#   make amd64      the amd64 library in build/amd64/ (what the packages hold)
+#   make packages   .deb and .rpm for amd64 and arm64 into dist/ (nfpm)
+#   make test-arm64 boot Debian's arm64 kernel under qemu, install the arm64
+#                   .deb there and run tcpdump through it (test/arm64/run.sh)
+#
+# Both architectures are built with the glibc floor (packaging/glibc/): the
+# library needs nothing newer than GLIBC_2.17.
 #
 # Two shared objects: the C front library hosts load (exports exactly the
 # libpcap API, see versions.map) and the Go backend it dlopen()s on first use
