@@ -1,8 +1,9 @@
 #!/bin/sh
 # make test-arm64: boot Debian's arm64 kernel under qemu-system-aarch64 with an
-# initramfs holding Debian's arm64 tcpdump, libpcap and their libraries, busybox
-# and our arm64 library (build/arm64, from `make arm64`), run test/arm64/init.sh
-# inside it and fail unless its verdict line says PASS.
+# initramfs holding Debian's arm64 tcpdump, libpcap, dpkg and their libraries,
+# busybox, our arm64 library (build/arm64, from `make arm64`) and the arm64
+# .deb (dist/, from `make packages`; the guest installs it with dpkg -i), run
+# test/arm64/init.sh inside it and fail unless its verdict line says PASS.
 #
 # Downloads (Debian packages, by apt-get) are cached in build/arm64-vm/debs;
 # as root, missing host tools are installed with apt-get (qemu-system-arm,
@@ -132,7 +133,7 @@ fi
 libdirs="$vm/root/lib/aarch64-linux-gnu $vm/root/usr/lib/aarch64-linux-gnu $vm/root/opt/pcapshim"
 for elf in "$vm/root/usr/bin/tcpdump" "$vm/root/usr/sbin/tcpdump" \
 	"$vm/root/usr/lib/aarch64-linux-gnu/libpcap.so.0.8" "$vm/root/opt/pcapshim/libpcapshim.so" \
-	"$vm/root/opt/pcapshim/libpcapshim-go.so"; do
+	"$vm/root/opt/pcapshim/libpcapshim-go.so" "$vm/root/usr/local/bin/exanicsim"; do
 	[ -e "$elf" ] || continue
 	readelf -h "$elf" | grep -q 'AArch64' || die "$elf is not an AArch64 ELF"
 	for need in $(readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
