@@ -165,6 +165,8 @@ if ip link add vethA type veth 2>/tmp/veth.err && ip link set veth0 name vethB 2
 			echo "tcpdump ($lib) did not start listening:"
 			cat /tmp/live.$lib.err
 		fi
+		# The user tcpdump runs as once capturing (it drops root).
+		eval uid_$lib=$(awk '/^Uid:/ { print $2 }' /proc/$pid/status 2>/dev/null)
 		inns arping -c 3 -w 5 -I vethB 10.99.0.1 >/dev/null 2>&1
 		if reap $pid 200; then
 			wait $pid
@@ -176,10 +178,10 @@ if ip link add vethA type veth 2>/tmp/veth.err && ip link set veth0 name vethB 2
 		cut -d' ' -f2- /tmp/live.$lib.out >/tmp/live.$lib.cut
 	done
 	n=$(grep -c 'ARP' /tmp/live.ours.cut)
-	if [ "$n" = 6 ] && cmp -s /tmp/live.sys.cut /tmp/live.ours.cut; then
-		result live-veth PASS "6 ARP packets, same lines as Debian's libpcap"
+	if [ "$n" = 6 ] && cmp -s /tmp/live.sys.cut /tmp/live.ours.cut && [ "$uid_sys" = "$uid_ours" ]; then
+		result live-veth PASS "6 ARP packets, same lines as Debian's libpcap, both running as uid $uid_ours"
 	else
-		result live-veth FAIL "ours captured $n ARP lines; outputs differ"
+		result live-veth FAIL "ours captured $n ARP lines as uid $uid_ours (Debian's libpcap: uid $uid_sys); outputs differ"
 		echo "--- sys"; cat /tmp/live.sys.out /tmp/live.sys.err
 		echo "--- ours"; cat /tmp/live.ours.out /tmp/live.ours.err
 	fi

@@ -90,9 +90,11 @@ if [ -d "$root/exanic" ]; then
 fi
 cp "$root/test/arm64/init.sh" "$vm/root/init"
 chmod 755 "$vm/root/init"
-echo "root:x:0:0:root:/:/bin/sh" >"$vm/root/etc/passwd"
-echo "root:x:0:" >"$vm/root/etc/group"
-echo "tcpdump:x:0:0::/:/bin/sh" >>"$vm/root/etc/passwd"
+# Debian's tcpdump drops to the unprivileged tcpdump user after opening a
+# live capture, as on an installed system: the Go runtime's threads must
+# follow that setuid.
+printf 'root:x:0:0:root:/:/bin/sh\ntcpdump:x:104:104::/nonexistent:/bin/false\n' >"$vm/root/etc/passwd"
+printf 'root:x:0:\ntcpdump:x:104:\n' >"$vm/root/etc/group"
 # A few corpus files: Ethernet, IPv6, pcapng, a truncated and an odd linktype.
 for f in tcpdump/dns-uri.pcap tcpdump/icmpv6.pcap tcpdump/bgp-role.pcapng \
 	tcpdump/quic_handshake_truncated.pcap tcpdump/LINKTYPE_IPV6.pcap \
