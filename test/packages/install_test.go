@@ -118,6 +118,9 @@ func debInstall(t *testing.T, suite string) {
 	if ours != sys || strings.Count(ours, "\n") < 3 {
 		t.Errorf("offline read through the installed package differs from the distribution's libpcap:\n--- pcapshim\n%s\n--- libpcap\n%s", ours, sys)
 	}
+	if suite == "bookworm" {
+		pkgConfigClient(t, deb, dir, mustIn)
+	}
 	if out, err := in("pcapshim"); err == nil || !strings.Contains(out, "usage") {
 		t.Errorf("pcapshim without arguments: %v, %q; want a usage message and a non-zero exit", err, out)
 	}
@@ -173,5 +176,28 @@ func TestRPMRootInstall(t *testing.T) {
 				t.Errorf("%s still exists after rpm -e (%v)", p.libDir(), err)
 			}
 		})
+	}
+}
+
+// pkgConfigClient builds a C program with the package's pkg-config flags
+// (the package's files as a sysroot) and runs it in the chroot where the
+// package is installed: without the launcher, it must load pcapshim's
+// library through its run path, not the distribution's libpcap.
+func pkgConfigClient(t *testing.T, deb pkg, chroot string, mustIn func(...string) string) {
+	t.Helper()
+	testutil.Need(t, "pkg-config", "pkgconf")
+	testutil.Need(t, "gcc", "gcc")
+	files := extract(t, deb)
+	env := []string{"PKG_CONFIG_SYSROOT_DIR=" + files, "PKG_CONFIG_LIBDIR=" + filepath.Join(files, deb.pcDir())}
+	flags := strings.Fields(mustSh(t, env, "pkg-config", "--cflags", "--libs", "pcapshim"))
+	// The run path names the installed directory, not the sysroot copy.
+	for i, f := range flags {
+		flags[i] = strings.Replace(f, "-Wl,-rpath,"+files, "-Wl,-rpath,", 1)
+	}
+	prog := testutil.BuildC(t, "client", []string{"testdata/so1client.c"}, flags...)
+	mustSh(t, nil, "cp", prog, filepath.Join(chroot, "tmp/client"))
+	out := mustIn("/tmp/client", "/tmp/in.pcap")
+	if !strings.Contains(out, "pcapshim") || !strings.Contains(out, " packets") {
+		t.Errorf("a program built with pkg-config --cflags --libs pcapshim printed:\n%s\nwant pcapshim's version and a packet count (flags %v)", out, flags)
 	}
 }
