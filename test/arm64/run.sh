@@ -9,7 +9,7 @@
 # as root, missing host tools are installed with apt-get (qemu-system-arm,
 # cpio) and the arm64 architecture is added to dpkg so that apt-get download
 # can fetch arm64 packages. Environment:
-#   ARM64_VM_TIMEOUT  seconds the guest may run (default 900)
+#   ARM64_VM_TIMEOUT  seconds the guest may run (default 600; it needs ~40 here)
 #   ARM64_ONLY=live   skip the offline checks (quicker iterations)
 #   PCAPSHIM_SHARED   ../shared by default (corpus files for the offline checks)
 set -eu
@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PCAPSHIM_SHARED:-$root/../shared}
 vm=$root/build/arm64-vm
 lib=$root/build/arm64
-timeout=${ARM64_VM_TIMEOUT:-900}
+timeout=${ARM64_VM_TIMEOUT:-600}
 
 die() { echo "test-arm64: $*" >&2; exit 1; }
 
