@@ -151,7 +151,6 @@ static int more_flags(const char *name, bpf_u_int32 *flags, char *errbuf)
 {
 	struct ethtool_value ev;
 	struct ifreq ifr;
-	struct stat st;
 	char path[PATH_MAX];
 	int fd;
 
@@ -170,7 +169,7 @@ static int more_flags(const char *name, bpf_u_int32 *flags, char *errbuf)
 		return -1;
 	}
 	snprintf(path, sizeof path, "/sys/class/net/%s/wireless", name);
-	if (stat(path, &st) == 0) {
+	if (access(path, F_OK) == 0) {
 		*flags |= PCAP_IF_WIRELESS;
 	} else {
 		FILE *f;
