@@ -3,5 +3,5 @@ package live
 // Geometry is the ring's layout (TCPDUMP_DEBUG): block size, block count
 // and frame size in bytes.
 func (s *Source) Geometry() (blockSize, blocks, frameSize int) {
-	return s.blockSize, s.blocks, s.bufsize
+	return s.blockSize, s.ringBlocks, s.bufsize
 }

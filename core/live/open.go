@@ -74,7 +74,9 @@ const (
 	packetVersion      = 10
 	packetReserve      = 12
 	packetMrPromisc    = 1
+	tpacketV2          = 1
 	tpacketV3          = 2
+	packetHdrlen       = 11
 	ethPAll            = 0x0003
 	ifnamsiz           = 16
 	arphrdEther        = 1
@@ -372,20 +374,30 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 	return s, warn, nil
 }
 
-// setupRing asks for a TPACKET_V3 ring with libpcap's geometry and maps it.
+// setupRing asks for a ring with libpcap's geometry and maps it:
+// TPACKET_V2 (one packet per frame, no block-retire timer) in immediate
+// mode or when the kernel has no TPACKET_V3, TPACKET_V3 otherwise, as
+// libpcap 1.10.3 chooses.
 func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	fd := s.fd
+	v2 := o.Immediate
+	if !v2 {
+		// libpcap probes PACKET_HDRLEN: EINVAL says this version is
+		// unknown to the kernel, and it falls back to TPACKET_V2.
+		// Other errors are left to PACKET_VERSION (ENOPROTOOPT there
+		// means no ring at all: the recvmmsg path).
+		if _, err := getsockoptInt(fd, solPacket, packetHdrlen, tpacketV3); err == syscall.EINVAL {
+			v2 = true
+		}
+	}
+	if v2 {
+		return s.setupRingV2(o)
+	}
 	if err := syscall.SetsockoptInt(fd, solPacket, packetVersion, tpacketV3); err != nil {
 		return nil, sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
 	}
-	// Head room in front of each packet for a VLAN tag, plus 4 more on
-	// "any", where an SLL2 header (4 bytes longer than SLL) may be built.
-	reserve := 4
-	if s.cooked {
-		reserve = 8
-	}
-	if err := syscall.SetsockoptInt(fd, solPacket, packetReserve, reserve); err != nil {
-		return nil, sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
+	if fail := s.setReserve(); fail != nil {
+		return nil, fail
 	}
 
 	// V3 "frames" are MaxSnaplen long whatever the snaplen; blocks are the
@@ -425,7 +437,7 @@ func (s *Source) setupRing(o Options) (warn, fail *Error) {
 			uint32(blocks * perBlock), tov, 0, 0}
 		err := setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
 		if err == nil {
-			s.blockSize, s.blocks = blockSize, blocks
+			s.blockSize, s.blocks, s.ringBlocks = blockSize, blocks, blocks
 			break
 		}
 		if err != syscall.ENOMEM || frames <= 1 {
@@ -446,4 +458,32 @@ func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	s.ring = ring
 	s.bufsize = frameSize
 	return warn, nil
+}
+
+// setReserve asks for libpcap's head room in front of each packet: room
+// for a VLAN tag, plus 4 more on cooked sockets, where an SLL2 header (4
+// bytes longer than SLL) may be built.
+func (s *Source) setReserve() *Error {
+	reserve := 4
+	if s.cooked {
+		reserve = 8
+	}
+	if err := syscall.SetsockoptInt(s.fd, solPacket, packetReserve, reserve); err != nil {
+		return sysErr(ErrGeneric, "setsockopt (PACKET_RESERVE)", err)
+	}
+	s.reserve = reserve
+	return nil
+}
+
+// getsockoptInt is getsockopt on an int that is also an input (as
+// PACKET_HDRLEN takes the version and returns the header length).
+func getsockoptInt(fd, level, opt, in int) (int, error) {
+	v := int32(in)
+	n := uint32(4)
+	_, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+		uintptr(unsafe.Pointer(&v)), uintptr(unsafe.Pointer(&n)), 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(v), nil
 }

@@ -22,11 +22,19 @@ const (
 // Source is an open AF_PACKET capture. Fill is called from one thread at a
 // time (the C front serialises calls on a handle); nothing here blocks.
 type Source struct {
-	fd        int
-	ring      []byte // the mmap'ed ring: not Go-managed memory
-	blockSize int
-	blocks    int
-	bufsize   int
+	fd         int
+	ring       []byte // the mmap'ed ring: not Go-managed memory
+	blockSize  int
+	ringBlocks int // blocks in the ring
+	blocks     int // units walked: blocks (TPACKET_V3) or frames (V2)
+	bufsize    int
+	reserve    int // PACKET_RESERVE
+
+	// TPACKET_V2 (immediate mode): each frame is a unit of one packet,
+	// frameSize apart, perBlock to a block.
+	v2        bool
+	frameSize int
+	perBlock  int
 	snaplen   int
 	dlt       int
 	dlts      []int
@@ -84,7 +92,7 @@ func (s *Source) DLTs() []int { return s.dlts }
 // Snaplen is the snapshot length in force.
 func (s *Source) Snaplen() int { return s.snaplen }
 
-// Bufsize is what pcap_bufsize reports (the V3 frame size, as libpcap).
+// Bufsize is what pcap_bufsize reports (the ring's frame size, as libpcap).
 func (s *Source) Bufsize() int { return s.bufsize }
 
 // Cooked says packets get an SLL/SLL2 header (SOCK_DGRAM socket).
@@ -165,8 +173,32 @@ func (s *Source) SetParams(dlt, direction int) {
 	}
 }
 
-func (s *Source) status(block int) *uint32 {
-	return (*uint32)(unsafe.Pointer(&s.ring[block*s.blockSize+blockStatusOffset]))
+// unit is the offset of ring unit i: a block (V3) or a frame (V2).
+func (s *Source) unit(i int) int {
+	if s.v2 {
+		return i/s.perBlock*s.blockSize + i%s.perBlock*s.frameSize
+	}
+	return i * s.blockSize
+}
+
+// status is the ownership word of unit i: the block descriptor's
+// block_status (V3) or the frame's tp_status (V2).
+func (s *Source) status(i int) *uint32 {
+	if s.v2 {
+		return (*uint32)(unsafe.Pointer(&s.ring[s.unit(i)]))
+	}
+	return (*uint32)(unsafe.Pointer(&s.ring[s.unit(i)+blockStatusOffset]))
+}
+
+// Version is the ring's TPACKET version (2 or 3), 0 without a ring.
+func (s *Source) Version() int {
+	switch {
+	case s.ring == nil:
+		return 0
+	case s.v2:
+		return 2
+	}
+	return 3
 }
 
 // release hands a block back to the kernel. The store has release
@@ -198,9 +230,13 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 			if atomic.LoadUint32(s.status(s.cur)) == tpStatusKernel {
 				break
 			}
-			base := s.cur * s.blockSize
-			s.left = int(ne32(s.ring[base+blockNumPktsOffset:]))
-			s.next = base + int(ne32(s.ring[base+blockFirstOffset:]))
+			base := s.unit(s.cur)
+			if s.v2 {
+				s.left, s.next = 1, base
+			} else {
+				s.left = int(ne32(s.ring[base+blockNumPktsOffset:]))
+				s.next = base + int(ne32(s.ring[base+blockFirstOffset:]))
+			}
 			s.inBlock = true
 		}
 		if s.left == 0 { // a block without packets
@@ -208,10 +244,16 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 			continue
 		}
 		h := s.next
-		s.next = h + int(ne32(s.ring[h:]))
 		s.left--
 		var a Aux
-		if s.packet(h, &batch[n], &a) {
+		var ok bool
+		if s.v2 {
+			ok = s.packetV2(h, &batch[n], &a)
+		} else {
+			s.next = h + int(ne32(s.ring[h:]))
+			ok = s.packet(h, &batch[n], &a)
+		}
+		if ok {
 			if s.userland || s.toFilter > 0 {
 				a.UFilter = 1
 			}

@@ -193,8 +193,8 @@ func liveDebug(s *live.Source, dev string) {
 		return
 	}
 	bs, n, fs := s.Geometry()
-	debugf("pcapshim: capturing on %s through AF_PACKET (TPACKET_V3): %d blocks of %d bytes (%d bytes), frame size %d, snaplen %d; filters go to the kernel when it takes them",
-		dev, n, bs, n*bs, fs, s.Snaplen())
+	debugf("pcapshim: capturing on %s through AF_PACKET (TPACKET_V%d): %d blocks of %d bytes (%d bytes), frame size %d, snaplen %d; filters go to the kernel when it takes them",
+		dev, s.Version(), n, bs, n*bs, fs, s.Snaplen())
 }
 
 // setDevice replaces p->device (a fallback from exanicN:P to its netdev).
