@@ -223,7 +223,8 @@ static int hold_due(pcap_t *p, int *timeout)
  * retired block: 1. Returns 0 when it would block in non-blocking mode, and
  * PCAP_ERROR_BREAK (consuming the flag) after pcap_breakloop. As libpcap on
  * kernels >= 3.19, poll waits without a timeout: the ring's block-retire
- * timer (the pcap timeout) is what wakes it when packets are pending.
+ * timer (the pcap timeout) is what wakes it when packets are pending, or,
+ * with the TPACKET_V2 ring of immediate mode, each packet.
  */
 int shim_live_wait(pcap_t *p)
 {

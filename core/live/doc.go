@@ -1,17 +1,18 @@
 // Package live is the Linux AF_PACKET capture source: a TPACKET_V3 ring
-// mapped into the process, configured the way libpcap 1.10.3 configures it
-// (socket opened with protocol 0, bound once early, ring set up, then bound
-// with ETH_P_ALL), so that hosts see the same link types, snapshot lengths,
-// statistics and error codes.
+// (TPACKET_V2 in immediate mode) mapped into the process, configured the
+// way libpcap 1.10.3 configures it (socket opened with protocol 0, bound
+// once early, ring set up, then bound with ETH_P_ALL), so that hosts see
+// the same link types, snapshot lengths, statistics and error codes.
 //
 // Division of labour with the C front library (shim/live.c, shim/loop.c):
 //
 //   - Open runs synchronously on the host's thread at pcap_activate: every
 //     privileged syscall happens there, never on a goroutine.
-//   - Fill never blocks. It hands back ring blocks the previous batch used
-//     (release store of TP_STATUS_KERNEL), then walks the blocks the kernel
-//     has retired (acquire load of the block status) and describes their
-//     packets in the caller's batch, pointing into the ring: no copy.
+//   - Fill never blocks. It hands back ring blocks (V2: frames) the
+//     previous batch used (release store of TP_STATUS_KERNEL), then walks
+//     the blocks the kernel has retired (acquire load of the block status)
+//     and describes their packets in the caller's batch, pointing into the
+//     ring: no copy.
 //   - Waiting (poll on the socket and the breakloop eventfd), statistics,
 //     injection and non-blocking mode live in C, where a host's signal
 //     handler can reach them safely.
@@ -44,7 +45,13 @@
 // block timer would: packets that arrive while the reader waits are held
 // for the pcap timeout or until a block's worth is queued.
 //
-// Deviation from libpcap 1.10.3: immediate mode keeps TPACKET_V3 with a 1 ms
-// block-retire timeout instead of switching to TPACKET_V2; what hosts see is
-// the same apart from up to one timer tick of latency.
+// Immediate mode (and a kernel without TPACKET_V3, which libpcap detects
+// with PACKET_HDRLEN) uses a TPACKET_V2 ring instead, as libpcap 1.10.3
+// does (ringv2.go): one packet per frame, so the kernel wakes poll per
+// packet with no block-retire timer; the frame size, hence pcap_bufsize,
+// and the frame count are computed as libpcap computes them. Fill treats
+// each frame as a block of one packet: acquire load of tp_status, hand-back
+// (release store of TP_STATUS_KERNEL) when the batch that points into it is
+// used up, and FilterChanged counts frames, as libpcap's
+// blocks_to_filter_in_userland does for V2.
 package live
