@@ -225,6 +225,12 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 	n := 0
 	for n < len(batch) {
 		if !s.inBlock {
+			// Back at the first block this batch kept: the ring is
+			// all in this batch (few blocks, or V2 frames), and
+			// that block is still ours only until the next fill.
+			if len(s.done) > 0 && s.cur == s.done[0] {
+				break
+			}
 			// Acquire: the block's contents are visible once the
 			// status says user space owns it.
 			if atomic.LoadUint32(s.status(s.cur)) == tpStatusKernel {

@@ -95,3 +95,22 @@ func TestImmediateWake(t *testing.T) {
 		})
 	}
 }
+
+// TestRingWrap: a ring of one block (4096-byte buffer) filled before the
+// reader looks, then read with one pcap_dispatch(-1): every packet once,
+// in order, and none of the block's packets again (a batch that walked
+// the whole ring stops at the block it still holds), with the same
+// statistics as libpcap; through V2 frames (immediate mode, 30 frames for
+// 23 slots: 7 dropped) and one V3 block.
+func TestRingWrap(t *testing.T) {
+	needLive(t)
+	bin := buildImmediate(t)
+	for _, c := range []struct{ imm, want string }{{"1", "= 23\n"}, {"0", "= 30\n"}} {
+		t.Run("immediate="+c.imm, func(t *testing.T) {
+			r := compare(t, scenario{argv: []string{bin, "wrap", devA, devB, "30", c.imm}})
+			if !strings.Contains(r.stdout, c.want) {
+				t.Errorf("no %q in:\n%s", c.want, r.stdout)
+			}
+		})
+	}
+}

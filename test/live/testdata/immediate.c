@@ -14,6 +14,16 @@
  *                                     pcap_next_ex: whether the reader
  *                                     has it within 500 ms (the time
  *                                     taken goes to stderr, not compared)
+ *   immediate wrap TX RX N IMM        RX with a ring of one block (buffer
+ *                                     4096, snaplen 100: one block of V2
+ *                                     frames in immediate mode, if IMM is
+ *                                     1, else one V3 block); N frames
+ *                                     injected on
+ *                                     TX before reading, then one
+ *                                     pcap_dispatch(-1): the sequence
+ *                                     numbers it delivers, then the
+ *                                     statistics (a full ring drops the
+ *                                     rest; none is delivered twice)
  */
 #include <linux/if_packet.h>
 #include <pcap/pcap.h>
@@ -128,6 +138,40 @@ static void wake(const char *txdev, const char *rxdev, int imm)
 	pcap_close(tx);
 }
 
+static void seq_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
+{
+	(void)user;
+	printf(" %u", h->caplen > 15 ? (unsigned)d[14] << 8 | d[15] : 0u);
+}
+
+static void wrap(const char *txdev, const char *rxdev, int n, int imm)
+{
+	unsigned char f[60] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee,
+	    0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x88, 0xb5};
+	struct pcap_stat st;
+	int rc, i, r;
+	pcap_t *tx = open_dev(txdev, 100, 0, 0, &rc);
+	pcap_t *rx = open_dev(rxdev, 100, 4096, imm, &rc);
+
+	if (rc < 0) {
+		printf("activate %s: %s\n", rxdev, pcap_geterr(rx));
+		exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		f[14] = (unsigned char)(i >> 8);
+		f[15] = (unsigned char)i;
+		if (pcap_inject(tx, f, sizeof f) != (int)sizeof f)
+			printf("inject %d failed: %s\n", i, pcap_geterr(tx));
+	}
+	printf("bufsize=%d dispatch:", pcap_bufsize(rx));
+	r = pcap_dispatch(rx, -1, seq_cb, NULL);
+	printf(" = %d\n", r);
+	if (pcap_stats(rx, &st) == 0)
+		printf("stats recv=%u drop=%u\n", st.ps_recv, st.ps_drop);
+	pcap_close(rx);
+	pcap_close(tx);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -135,8 +179,10 @@ int main(int argc, char **argv)
 		ring(argc - 2, argv + 2);
 	else if (argc == 5 && strcmp(argv[1], "wake") == 0)
 		wake(argv[2], argv[3], atoi(argv[4]));
+	else if (argc == 6 && strcmp(argv[1], "wrap") == 0)
+		wrap(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	else {
-		fprintf(stderr, "usage: immediate ring DEV SNAP BUF ... | wake TX RX IMM\n");
+		fprintf(stderr, "usage: immediate ring DEV SNAP BUF ... | wake TX RX IMM | wrap TX RX N IMM\n");
 		return 2;
 	}
 	return 0;
