@@ -119,6 +119,8 @@ func TestNoRing(t *testing.T) {
 	}{
 		{"ethernet", []string{"-i", devB, "-c", n, "-e", "-x"}},
 		{"snaplen", []string{"-i", devB, "-c", n, "-s", "60", "-e", "-x"}},
+		// Immediate mode asks for TPACKET_V2: refused the same way.
+		{"immediate", []string{"--immediate-mode", "-i", devB, "-c", n, "-e", "-x"}},
 		{"any-sll", []string{"-i", "any", "-y", "LINUX_SLL", "-c", strconv.Itoa(2 * len(f)), "-e", "-x"}},
 		{"any-filter", []string{"-i", "any", "-e", "udp"}}, // ended by SIGINT
 	} {
