@@ -80,6 +80,14 @@ func (s *Source) setupRingV2(o Options) (warn, fail *Error) {
 		blockSize <<= 1
 	}
 	perBlock := blockSize / frameSize
+	if o.BufferSize <= 0 {
+		// Our default (sized for a burst, see DefaultBufferSize) bounds
+		// the memory the ring maps, not the frames' bytes: a frame of
+		// 65632 bytes takes a 128 KiB block of its own, and 32 MiB of
+		// frames would map 64 MiB. (-B and PCAPSHIM_BUFFER_SIZE keep
+		// libpcap's meaning.)
+		frames = min(frames, buf/blockSize*perBlock)
+	}
 
 	if w, e := s.hwStamps(o, true); e != nil {
 		return nil, e
