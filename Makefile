@@ -132,7 +132,7 @@ test: deps all vet packages test-go test-fuzz test-arm64
 # the table in BENCHMARKS.md; the raw output stays in build/bench.txt.
 bench: deps all
 	@mkdir -p build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 60m ./... > build/bench.txt 2>&1; \
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -count 1 -timeout 60m ./... > build/bench.txt 2>&1; \
 	  rc=$$?; cat build/bench.txt; \
 	  { cat build/bench.txt; cat build/bench-arm64.txt 2>/dev/null; } | \
 	  $(GO) run ./test/bench/table > BENCHMARKS.md && cat BENCHMARKS.md; exit $$rc
