@@ -97,7 +97,11 @@ func BenchmarkArm64OfflineRead(b *testing.B) {
 			b.Fatalf("no complete BENCH lines for %s in the guest's output:\n%s", mode, out)
 		}
 		b.Run(kind+"-"+mode, func(b *testing.B) {
-			b.Logf("arm64 guest (%s: qemu-system-aarch64), %d packets, each run the best of 3 passes (CPU time)", kind, benchPackets)
+			how := "emulated by qemu's TCG"
+			if kind == "kvm" {
+				how = "qemu with KVM"
+			}
+			b.Logf("arm64 guest (%s), %d packets, each run the best of 3 passes (CPU time)", how, benchPackets)
 			b.Logf("ns/pkt: ours %v; Debian's arm64 libpcap %v", v[1], v[0])
 			b.ReportMetric(median(v[1]), "ours-ns/pkt")
 			b.ReportMetric(median(v[0]), "libpcap-ns/pkt")
