@@ -11,6 +11,11 @@
 // prints one CHECK line per check and a PCAPSHIM-ARM64-RESULT verdict on its
 // serial console; run.sh fails unless it says PASS.
 //
+// `make bench-arm64` boots the same guest in bench mode (run.sh with
+// ARM64_BENCH_DIR): BenchmarkArm64OfflineRead builds test/bench's read.c for
+// arm64 and reports the guest's figures, Debian's arm64 libpcap vs ours; make
+// bench adds them to BENCHMARKS.md, labelled emulated (qemu TCG).
+//
 // The Go test here keeps architecture-specific code out of the shared sources
 // (TestNoArchSpecificCode), so that the arm64 build is the amd64 build's code.
 package arm64

@@ -109,6 +109,37 @@ esac
 # (ARM64_ONLY=live make test-arm64, for quicker iterations).
 only=$(sed -n 's/.*pcapshim.only=\([a-z]*\).*/\1/p' /proc/cmdline)
 
+# Bench mode (pcapshim.only=bench: make bench-arm64, run.sh copies the
+# cross-compiled read program and a capture into /bench): the offline read
+# benchmark of test/bench, Debian's arm64 libpcap and ours interleaved, one
+# "BENCH <mode> <sys|ours> <ns> <packets>" line a run (the best CPU time of
+# 3 passes); the checks above still ran (the library is ours and arm64).
+if [ "$only" = bench ]; then
+	if [ -x /bench/read ] && [ -f /bench/cap.pcap ]; then
+		ok=yes
+		for round in 1 2 3; do
+			for mode in loop next; do
+				for lib in sys ours; do
+					if [ $lib = ours ]; then
+						out=$(LD_LIBRARY_PATH=$OURS /bench/read $mode /bench/cap.pcap 3 2>&1)
+					else
+						out=$(/bench/read $mode /bench/cap.pcap 3 2>&1)
+					fi
+					st=$?
+					[ $st = 0 ] || ok=no
+					echo "BENCH $mode $lib $out"
+				done
+			done
+		done
+		[ $ok = yes ] && result bench PASS "3 interleaved rounds" || result bench FAIL "a read run failed"
+	else
+		result bench FAIL "no /bench/read or /bench/cap.pcap in the guest"
+	fi
+	echo "PCAPSHIM-ARM64-RESULT $([ $fail = 0 ] && echo PASS || echo FAIL) pass=$pass fail=$fail skip=$skip"
+	sync
+	poweroff -f
+fi
+
 # 1. Offline differential: the same tcpdump, only the library differs.
 [ "$only" = live ] && rm -f /corpus/*
 for f in /corpus/*; do

@@ -12,6 +12,10 @@
 #   ARM64_VM_TIMEOUT  seconds the guest may run (default 600; it needs ~40 here)
 #   ARM64_ONLY=live   skip the offline checks (quicker iterations)
 #   PCAPSHIM_SHARED   ../shared by default (corpus files for the offline checks)
+#   ARM64_BENCH_DIR   bench mode (make bench-arm64): a directory holding read
+#                     (test/bench/testdata/read.c built for arm64) and cap.pcap,
+#                     copied to the guest's /bench; the guest runs the offline
+#                     read benchmark instead of the checks (BENCH lines)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PCAPSHIM_SHARED:-$root/../shared}
@@ -88,6 +92,14 @@ if [ -d "$root/exanic" ]; then
 		-o "$vm/root/usr/local/bin/exanicsim" ./test/arm64/exanicsim) ||
 		die "cannot build test/arm64/exanicsim against exanic/: update it to the simulator's API"
 fi
+only=${ARM64_ONLY:-all}
+if [ -n "${ARM64_BENCH_DIR:-}" ]; then
+	[ -x "$ARM64_BENCH_DIR/read" ] && [ -f "$ARM64_BENCH_DIR/cap.pcap" ] ||
+		die "ARM64_BENCH_DIR=$ARM64_BENCH_DIR lacks read or cap.pcap"
+	mkdir -p "$vm/root/bench"
+	cp "$ARM64_BENCH_DIR/read" "$ARM64_BENCH_DIR/cap.pcap" "$vm/root/bench/"
+	only=bench
+fi
 cp "$root/test/arm64/init.sh" "$vm/root/init"
 chmod 755 "$vm/root/init"
 # Debian's tcpdump drops to the unprivileged tcpdump user after opening a
@@ -159,12 +171,12 @@ t2=$(date +%s)
 set +e
 timeout "$timeout" qemu-system-aarch64 -M virt $accel -cpu $cpu -smp 2 -m 1024 \
 	-nographic -no-reboot -kernel "$vmlinuz" -initrd "$vm/initrd.gz" \
-	-append "console=ttyAMA0 panic=-1 quiet loglevel=3 rdinit=/init pcapshim.only=${ARM64_ONLY:-all}" \
+	-append "console=ttyAMA0 panic=-1 quiet loglevel=3 rdinit=/init pcapshim.only=$only" \
 	-nic none </dev/null >"$log" 2>&1
 qrc=$?
 set -e
 t3=$(date +%s)
-tr -d '\r' <"$log" | grep -E '^(CHECK|guest:|PCAPSHIM-ARM64-RESULT)|^[-<>]' || true
+tr -d '\r' <"$log" | grep -E '^(CHECK|guest:|BENCH|PCAPSHIM-ARM64-RESULT)|^[-<>]' || true
 verdict=$(tr -d '\r' <"$log" | grep '^PCAPSHIM-ARM64-RESULT' | tail -1)
 echo "test-arm64: guest ran $((t3 - t2)) s (qemu exit $qrc)"
 case $verdict in

@@ -25,7 +25,7 @@ const (
 	port1 = "exsim1"
 )
 
-func newSim(t *testing.T, cfg exanic.SimConfig) (string, *exanic.SimCard) {
+func newSim(t testing.TB, cfg exanic.SimConfig) (string, *exanic.SimCard) {
 	t.Helper()
 	dir := t.TempDir()
 	if cfg.Ports == nil {
@@ -39,7 +39,7 @@ func newSim(t *testing.T, cfg exanic.SimConfig) (string, *exanic.SimCard) {
 	return dir, c
 }
 
-func tcpdump(t *testing.T) string { return testutil.Need(t, "tcpdump", "tcpdump") }
+func tcpdump(t testing.TB) string { return testutil.Need(t, "tcpdump", "tcpdump") }
 
 func TestListsSimulatedPorts(t *testing.T) {
 	dir, _ := newSim(t, exanic.SimConfig{})
@@ -113,7 +113,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-func start(t *testing.T, env []string, argv ...string) *proc {
+func start(t testing.TB, env []string, argv ...string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
@@ -145,7 +145,7 @@ func (p *proc) errText() string {
 }
 
 // waitFor waits (bounded) until stderr contains s.
-func (p *proc) waitFor(t *testing.T, s string) {
+func (p *proc) waitFor(t testing.TB, s string) {
 	t.Helper()
 	for i := 0; i < 400; i++ {
 		if strings.Contains(p.errText(), s) {
@@ -163,7 +163,7 @@ func (p *proc) waitFor(t *testing.T, s string) {
 	t.Fatalf("no %q within 20 s: %s", s, p.errText())
 }
 
-func (p *proc) wait(t *testing.T) {
+func (p *proc) wait(t testing.TB) {
 	t.Helper()
 	select {
 	case <-p.done:

@@ -115,7 +115,7 @@ func stats(stderr string) (captured, received, dropped int, ok bool) {
 	return captured, received, dropped, seen >= 3
 }
 
-func rxPackets(t *testing.T, ns, dev string) int {
+func rxPackets(t testing.TB, ns, dev string) int {
 	t.Helper()
 	out, err := exec.Command("ip", "netns", "exec", ns, "cat", "/sys/class/net/"+dev+"/statistics/rx_packets").Output()
 	if err != nil {
@@ -128,7 +128,7 @@ func rxPackets(t *testing.T, ns, dev string) int {
 // burstRun sends count full-size frames back to back into tcpdump -w on
 // the other end of the veth pair and returns what tcpdump reported, the
 // frames the device received, and the bytes written to the file.
-func burstRun(t *testing.T, lib testutil.Env, bin string, count int) (captured, dropped, rx int, size int64) {
+func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, dropped, rx int, size int64) {
 	t.Helper()
 	ns := newNS(t)
 	dir := t.TempDir()

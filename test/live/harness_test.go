@@ -28,7 +28,7 @@ const (
 var nsCount atomic.Int64
 
 // needLive skips unless the tests can create namespaces.
-func needLive(t *testing.T) {
+func needLive(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("live capture tests need root (network namespaces, AF_PACKET sockets): run go test ./test/live as root")
@@ -41,7 +41,7 @@ func needLive(t *testing.T) {
 	testutil.SystemLib(t)
 }
 
-func sh(t *testing.T, argv ...string) {
+func sh(t testing.TB, argv ...string) {
 	t.Helper()
 	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
@@ -50,7 +50,7 @@ func sh(t *testing.T, argv ...string) {
 
 // newNS creates a namespace with the veth pair; it is deleted when the test
 // ends, whatever the outcome.
-func newNS(t *testing.T) string {
+func newNS(t testing.TB) string {
 	t.Helper()
 	name := fmt.Sprintf("pcapshim-live-%d-%d", os.Getpid(), nsCount.Add(1))
 	sh(t, "ip", "netns", "add", name)
@@ -67,7 +67,7 @@ func newNS(t *testing.T) string {
 }
 
 // env is the environment for a run against lib.
-func env(t *testing.T, lib testutil.Env) []string {
+func env(t testing.TB, lib testutil.Env) []string {
 	var e []string
 	for _, v := range os.Environ() {
 		if !strings.HasPrefix(v, "LD_LIBRARY_PATH=") && !strings.HasPrefix(v, "LD_PRELOAD=") {
@@ -131,13 +131,13 @@ func (p *proc) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func start(t *testing.T, ns string, lib testutil.Env, marker string, argv ...string) *proc {
+func start(t testing.TB, ns string, lib testutil.Env, marker string, argv ...string) *proc {
 	t.Helper()
 	return startEnv(t, ns, lib, nil, marker, argv...)
 }
 
 // startEnv is start with extra environment entries.
-func startEnv(t *testing.T, ns string, lib testutil.Env, extra []string, marker string, argv ...string) *proc {
+func startEnv(t testing.TB, ns string, lib testutil.Env, extra []string, marker string, argv ...string) *proc {
 	t.Helper()
 	p := &proc{marker: marker, ready: make(chan struct{}), done: make(chan struct{})}
 	p.cmd = exec.Command("ip", append([]string{"netns", "exec", ns}, argv...)...)
@@ -160,7 +160,7 @@ func startEnv(t *testing.T, ns string, lib testutil.Env, extra []string, marker 
 }
 
 // waitReady waits until the marker appeared on stderr.
-func (p *proc) waitReady(t *testing.T, d time.Duration) {
+func (p *proc) waitReady(t testing.TB, d time.Duration) {
 	t.Helper()
 	select {
 	case <-p.ready:

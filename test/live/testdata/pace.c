@@ -1,0 +1,124 @@
+/*
+ * pace IFACE PPS MILLISECONDS SIZE: sends SIZE-byte Ethernet frames (UDP
+ * over IPv4, a sequence number in the payload) on IFACE at PPS frames a
+ * second for MILLISECONDS: sendmmsg in small batches on an AF_PACKET
+ * socket that bypasses the qdisc, each batch released at its absolute
+ * time (clock_nanosleep on CLOCK_MONOTONIC), so the average rate holds
+ * even when one sleep overshoots. A sender that falls behind does not
+ * sleep; what it achieved is in its output: "SENT NANOSECONDS".
+ * Exits 1 on an error. Used by the live benchmarks inside their own
+ * network namespace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXBATCH 32
+#define MAXFRAME 1514
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char frames[MAXBATCH][MAXFRAME];
+	static const unsigned char head[] = {
+		0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
+		0x45, 0x00, 0x00, 46, 0x00, 0x01, 0x00, 0x00, 64, 17, 0x00, 0x00,
+		192, 0, 2, 1, 192, 0, 2, 2,
+		0x04, 0xd2, 0x16, 0x2e, 0x00, 26, 0x00, 0x00,
+	};
+	struct mmsghdr msgs[MAXBATCH];
+	struct iovec iov[MAXBATCH];
+	struct sockaddr_ll sll;
+	long pps, ms, size, count, sent = 0;
+	long long t0, end;
+	int fd, one = 1, i, batch;
+
+	if (argc != 5 || (pps = strtol(argv[2], NULL, 10)) <= 0 ||
+	    (ms = strtol(argv[3], NULL, 10)) <= 0 || ms > 60000 ||
+	    (size = strtol(argv[4], NULL, 10)) < 60 || size > MAXFRAME) {
+		fprintf(stderr, "usage: pace IFACE PPS MILLISECONDS(1..60000) SIZE(60..1514)\n");
+		return 2;
+	}
+	count = pps * ms / 1000;
+	/* A batch per 20 microseconds or so, 1 to MAXBATCH frames. */
+	batch = (int)(pps / 50000);
+	if (batch < 1)
+		batch = 1;
+	if (batch > MAXBATCH)
+		batch = MAXBATCH;
+	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0) {
+		perror("socket");
+		return 1;
+	}
+	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+	memset(&sll, 0, sizeof sll);
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = (int)if_nametoindex(argv[1]);
+	if (sll.sll_ifindex == 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	memset(msgs, 0, sizeof msgs);
+	for (i = 0; i < MAXBATCH; i++) {
+		memcpy(frames[i], head, sizeof head);
+		frames[i][16] = (unsigned char)((size - 14) >> 8);
+		frames[i][17] = (unsigned char)(size - 14);
+		frames[i][38] = (unsigned char)((size - 34) >> 8);
+		frames[i][39] = (unsigned char)(size - 34);
+		iov[i].iov_base = frames[i];
+		iov[i].iov_len = (size_t)size;
+		msgs[i].msg_hdr.msg_name = &sll;
+		msgs[i].msg_hdr.msg_namelen = sizeof sll;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	t0 = now_ns();
+	/* Bounded: the run ends at twice its length whatever happened. */
+	end = t0 + 2LL * ms * 1000000LL;
+	while (sent < count && now_ns() < end) {
+		int n = count - sent < batch ? (int)(count - sent) : batch, r;
+		long long due = t0 + (long long)((double)sent * 1e9 / (double)pps);
+		struct timespec ts = { .tv_sec = (time_t)(due / 1000000000LL),
+				       .tv_nsec = (long)(due % 1000000000LL) };
+
+		if (due > now_ns())
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+				;
+		for (i = 0; i < n; i++) {
+			long seq = sent + i;
+			unsigned char *p = frames[i] + sizeof head;
+
+			p[0] = (unsigned char)(seq >> 24);
+			p[1] = (unsigned char)(seq >> 16);
+			p[2] = (unsigned char)(seq >> 8);
+			p[3] = (unsigned char)seq;
+		}
+		r = sendmmsg(fd, msgs, (unsigned)n, 0);
+		if (r < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
+				continue;	/* the device is busy: try again */
+			perror("sendmmsg");
+			return 1;
+		}
+		sent += r;
+	}
+	printf("%ld %lld\n", sent, now_ns() - t0);
+	return 0;
+}
