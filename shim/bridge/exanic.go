@@ -147,6 +147,8 @@ func exanicOpen(p *C.struct_pcap, errbuf *C.char) (rc C.int, done bool, fb *exan
 	if debugOn() {
 		o.Debug = func(s string) { debugf("%s", s) }
 	}
+	// The reader goroutine keeps a P; batch fills need another.
+	needProcs(2)
 	s, err := exanic.Open(o)
 	switch {
 	case errors.Is(err, exanic.ErrNotExanic):
