@@ -152,6 +152,27 @@ func newIfreq(name string) *ifreq {
 	return &r
 }
 
+// ifreqPtr is struct ifreq whose union holds a pointer (ifr_data). It is
+// typed unsafe.Pointer, not stored as bytes, so that the pointee stays
+// reachable and the pointer follows it if the goroutine stack moves
+// before the ioctl.
+type ifreqPtr struct {
+	name [ifnamsiz]byte
+	data unsafe.Pointer
+	_    [16]byte
+}
+
+// ioctlPtr runs an interface ioctl whose ifr_data points at p.
+func ioctlPtr(fd int, req uintptr, name string, p unsafe.Pointer) error {
+	r := ifreqPtr{data: p}
+	copy(r.name[:ifnamsiz-1], name)
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, uintptr(unsafe.Pointer(&r)))
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
 func ioctl(fd int, req uintptr, r *ifreq) error {
 	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, uintptr(unsafe.Pointer(r)))
 	if e != 0 {
@@ -394,7 +415,7 @@ func (s *Source) setupRing(o Options) (warn, fail *Error) {
 		return s.setupRingV2(o)
 	}
 	if err := syscall.SetsockoptInt(fd, solPacket, packetVersion, tpacketV3); err != nil {
-		return nil, sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket: setsockopt (PACKET_VERSION)", err)
+		return nil, sysErr(ErrGeneric, "can't activate TPACKET_V3 on packet socket", err)
 	}
 	if fail := s.setReserve(); fail != nil {
 		return nil, fail

@@ -46,7 +46,7 @@ func (s *Source) setupRingV2(o Options) (warn, fail *Error) {
 		case syscall.ENOPROTOOPT:
 			// No ring here (qemu-user, gVisor): Open falls back to
 			// recvmmsg.
-			return nil, sysErr(ErrGeneric, "can't activate TPACKET_V2 on packet socket: setsockopt (PACKET_VERSION)", err)
+			return nil, sysErr(ErrGeneric, "can't activate TPACKET_V2 on packet socket", err)
 		}
 		return nil, sysErr(ErrGeneric, "can't get TPACKET_V2 header len on packet socket", err)
 	}
@@ -165,9 +165,7 @@ func (s *Source) maxFrameLen(dev string) (int, *Error) {
 // ethtool_value; a device or kernel that does not know it answers 0.
 func (s *Source) ethtoolValue(dev string, cmd uint32) (uint32, error) {
 	val := [2]uint32{cmd, 0}
-	r := newIfreq(dev)
-	*(*uintptr)(unsafe.Pointer(&r.data[0])) = uintptr(unsafe.Pointer(&val))
-	if err := ioctl(s.fd, siocEthtool, r); err != nil {
+	if err := ioctlPtr(s.fd, siocEthtool, dev, unsafe.Pointer(&val)); err != nil {
 		if err == syscall.EOPNOTSUPP || err == syscall.EINVAL {
 			return 0, nil
 		}

@@ -40,9 +40,7 @@ func (s *Source) hwStamps(o Options, ring bool) (warn, fail *Error) {
 	}
 	// struct hwtstamp_config: flags, tx_type, rx_filter.
 	cfg := [3]int32{0, hwtstampTxOn, hwtstampFilterAll}
-	r := newIfreq(o.Device)
-	*(*uintptr)(unsafe.Pointer(&r.data[0])) = uintptr(unsafe.Pointer(&cfg))
-	if err := ioctl(s.fd, siocSHWTStamp, r); err != nil {
+	if err := ioctlPtr(s.fd, siocSHWTStamp, o.Device, unsafe.Pointer(&cfg)); err != nil {
 		switch err {
 		case syscall.EPERM:
 			return nil, &Error{Code: ErrPermDenied,
