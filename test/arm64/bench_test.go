@@ -1,15 +1,11 @@
 package arm64
 
 import (
-	"bufio"
 	"context"
-	"encoding/binary"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,7 +53,7 @@ func BenchmarkArm64OfflineRead(b *testing.B) {
 		filepath.Join(root, "test", "bench", "testdata", "read.c"), "-L"+lib, "-l:libpcap.so.0.8").CombinedOutput(); err != nil {
 		b.Fatalf("%s read.c: %v\n%s", cc, err, out)
 	}
-	writeBenchCapture(b, filepath.Join(dir, "cap.pcap"))
+	testutil.WriteSizeMix(b, filepath.Join(dir, "cap.pcap"), benchPackets)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", filepath.Join(root, "test", "arm64", "run.sh"))
@@ -103,59 +99,9 @@ func BenchmarkArm64OfflineRead(b *testing.B) {
 			}
 			b.Logf("arm64 guest (%s), %d packets, each run the best of 3 passes (CPU time)", how, benchPackets)
 			b.Logf("ns/pkt: ours %v; Debian's arm64 libpcap %v", v[1], v[0])
-			b.ReportMetric(median(v[1]), "ours-ns/pkt")
-			b.ReportMetric(median(v[0]), "libpcap-ns/pkt")
-			b.ReportMetric(100*max(spread(v[0]), spread(v[1])), "spread%-ns/pkt")
+			b.ReportMetric(testutil.Median(v[1]), "ours-ns/pkt")
+			b.ReportMetric(testutil.Median(v[0]), "libpcap-ns/pkt")
+			b.ReportMetric(100*max(testutil.Spread(v[0]), testutil.Spread(v[1])), "spread%-ns/pkt")
 		})
-	}
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
-
-func spread(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if m := median(s); m > 0 {
-		return (s[len(s)-1] - s[0]) / m
-	}
-	return 0
-}
-
-// writeBenchCapture writes benchPackets Ethernet frames with a size mix
-// from ACK-sized to full-size, as test/bench does.
-func writeBenchCapture(b *testing.B, path string) {
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
-	le := binary.LittleEndian
-	hdr := make([]byte, 0, 24)
-	for _, v := range []uint32{0xa1b2c3d4, 4<<16 | 2, 0, 0, 262144, 1} {
-		hdr = le.AppendUint32(hdr, v)
-	}
-	w.Write(hdr)
-	sizes := []int{64, 64, 66, 74, 90, 128, 342, 576, 1514, 1514}
-	frame := make([]byte, 1514)
-	for i := range frame {
-		frame[i] = byte(i)
-	}
-	rec := make([]byte, 16)
-	for i := 0; i < benchPackets; i++ {
-		n := sizes[i%len(sizes)]
-		le.PutUint32(rec[0:], uint32(1700000000+i/1000))
-		le.PutUint32(rec[4:], uint32(i%1000*1000))
-		le.PutUint32(rec[8:], uint32(n))
-		le.PutUint32(rec[12:], uint32(n))
-		w.Write(rec)
-		w.Write(frame[:n])
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(fmt.Errorf("writing %s: %w", path, err))
 	}
 }

@@ -3,7 +3,6 @@ package bench
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +12,6 @@ import (
 
 // rounds is how many interleaved runs each comparison makes.
 const rounds = 5
-
-// report adds the medians of ours and libpcap's samples of one figure as
-// metrics ours-<unit> and libpcap-<unit>, with their spread
-// ((max-min)/median, the larger of the two) as spread%-<unit>, and logs
-// every raw figure. test/bench/table turns the metrics into the table.
-func report(b *testing.B, unit string, ours, sys []float64) {
-	mo, ms := median(ours), median(sys)
-	b.ReportMetric(mo, "ours-"+unit)
-	b.ReportMetric(ms, "libpcap-"+unit)
-	b.ReportMetric(100*max(spread(ours), spread(sys)), "spread%-"+unit)
-	b.Logf("%s: ours %s; libpcap %s (%d interleaved runs each)", unit, fmtAll(ours), fmtAll(sys), len(ours))
-}
-
-func spread(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if m := median(s); m > 0 {
-		return (s[len(s)-1] - s[0]) / m
-	}
-	return 0
-}
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
@@ -62,8 +40,8 @@ func BenchmarkTcpdump(b *testing.B) {
 				wall[lib] = append(wall[lib], ms(s.wall))
 				cpu[lib] = append(cpu[lib], ms(s.cpu))
 			})
-			report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
-			report(b, "cpu-ms", cpu[testutil.Ours], cpu[testutil.System])
+			testutil.ReportPair(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+			testutil.ReportPair(b, "cpu-ms", cpu[testutil.Ours], cpu[testutil.System])
 		})
 	}
 }
@@ -80,7 +58,7 @@ func BenchmarkStartup(b *testing.B) {
 		interleave(4*rounds, func(lib testutil.Env) {
 			wall[lib] = append(wall[lib], ms(measure(b, lib, tcpdump, "--version").wall))
 		})
-		report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+		testutil.ReportPair(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
 	})
 	b.Run("rss", func(b *testing.B) {
 		dir := b.TempDir()
@@ -91,7 +69,7 @@ func BenchmarkStartup(b *testing.B) {
 			s := measure(b, lib, tcpdump, "-nr", f, "tcp port 80")
 			rss[lib] = append(rss[lib], float64(s.rssKB)/1024)
 		})
-		report(b, "rss-MB", rss[testutil.Ours], rss[testutil.System])
+		testutil.ReportPair(b, "rss-MB", rss[testutil.Ours], rss[testutil.System])
 	})
 }
 
@@ -113,5 +91,5 @@ func BenchmarkCompileLong(b *testing.B) {
 	interleave(3, func(lib testutil.Env) {
 		wall[lib] = append(wall[lib], ms(measure(b, lib, tcpdump, "-d", "-r", f, expr).wall))
 	})
-	report(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
+	testutil.ReportPair(b, "wall-ms", wall[testutil.Ours], wall[testutil.System])
 }

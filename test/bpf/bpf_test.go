@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,28 +244,15 @@ func BenchmarkFilter(b *testing.B) {
 					b.Errorf("match counts differ:\n ours: %s\n libpcap: %s", l, line[1])
 				}
 			}
-			mo, me, ms := medianOf(ours), medianOf(eng), medianOf(sys)
+			mo, me, ms := testutil.Median(ours), testutil.Median(eng), testutil.Median(sys)
 			b.ReportMetric(me, "ours-ns/pkt")
 			b.ReportMetric(ms, "libpcap-ns/pkt")
 			b.ReportMetric(mo, "bpf_filter-ns/pkt")
-			b.ReportMetric(100*max(spreadOf(eng), spreadOf(sys)), "spread%-ns/pkt")
+			b.ReportMetric(100*max(testutil.Spread(eng), testutil.Spread(sys)), "spread%-ns/pkt")
 			b.Logf("%s: libpcap 1.10.3 bpf_filter %v ns/packet, shim/bpf.c %v, shim/engine.c %v (medians %.2f %.2f %.2f: %.2fx libpcap)",
 				c.name, sys, ours, eng, ms, mo, me, me/ms)
 		})
 	}
-}
-
-func medianOf(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
-
-// spreadOf is (max-min)/median.
-func spreadOf(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return (s[len(s)-1] - s[0]) / s[len(s)/2]
 }
 
 // progIndex finds the program compiled from the expression starting with

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -184,39 +183,6 @@ func buildPace(b *testing.B) string {
 	return testutil.BuildC(b, "pace", []string{src}, "-O2", "-Wall", "-Wextra", "-Werror")
 }
 
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
-
-func spread(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if m := median(s); m > 0 {
-		return (s[len(s)-1] - s[0]) / m
-	}
-	return 0
-}
-
-// report adds the medians as ours-<unit> and libpcap-<unit> (with the
-// spread, as test/bench does) for test/bench/table, and logs the raw
-// figures.
-func report(b *testing.B, unit string, ours, sys []float64) {
-	b.ReportMetric(median(ours), "ours-"+unit)
-	b.ReportMetric(median(sys), "libpcap-"+unit)
-	b.ReportMetric(100*max(spread(ours), spread(sys)), "spread%-"+unit)
-	b.Logf("%s: ours %v; libpcap %v (%d interleaved runs each)", unit, rounded(ours), rounded(sys), len(ours))
-}
-
-func rounded(v []float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(int64(x*10+0.5)) / 10
-	}
-	return out
-}
-
 func libLabel(lib testutil.Env) string {
 	if lib == testutil.Ours {
 		return "ours"
@@ -272,13 +238,13 @@ func BenchmarkLiveRate(b *testing.B) {
 				}
 			}
 			b.Logf("%d-byte frames; the paced sender shares this machine's %d CPUs with tcpdump: compare the ratios", c.size, runtime.NumCPU())
-			report(b, "lossfree-kpps", rate[testutil.Ours], rate[testutil.System])
+			testutil.ReportPair(b, "lossfree-kpps", rate[testutil.Ours], rate[testutil.System])
 			// Most of ours' rounds ended at the sender's limit: its median
 			// is a lower bound (test/bench/table says so).
 			if 2*oursBound > benchRounds {
 				b.ReportMetric(float64(oursBound), "bound-lossfree-kpps")
 			}
-			report(b, "cpu-ns/pkt", cpu[testutil.Ours], cpu[testutil.System])
+			testutil.ReportPair(b, "cpu-ns/pkt", cpu[testutil.Ours], cpu[testutil.System])
 		})
 	}
 }
@@ -300,5 +266,5 @@ func BenchmarkLiveBurst(b *testing.B) {
 			drops[lib] = append(drops[lib], float64(rx-c))
 		}
 	}
-	report(b, "drops", drops[testutil.Ours], drops[testutil.System])
+	testutil.ReportPair(b, "drops", drops[testutil.Ours], drops[testutil.System])
 }
