@@ -21,8 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "udpsend.h"
+
 #define MAXBATCH 32
-#define MAXFRAME 1514
 
 static long long now_ns(void)
 {
@@ -35,18 +36,12 @@ static long long now_ns(void)
 int main(int argc, char **argv)
 {
 	static unsigned char frames[MAXBATCH][MAXFRAME];
-	static const unsigned char head[] = {
-		0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
-		0x45, 0x00, 0x00, 46, 0x00, 0x01, 0x00, 0x00, 64, 17, 0x00, 0x00,
-		192, 0, 2, 1, 192, 0, 2, 2,
-		0x04, 0xd2, 0x16, 0x2e, 0x00, 26, 0x00, 0x00,
-	};
 	struct mmsghdr msgs[MAXBATCH];
 	struct iovec iov[MAXBATCH];
 	struct sockaddr_ll sll;
 	long pps, ms, size, count, sent = 0;
 	long long t0, end;
-	int fd, one = 1, i, batch;
+	int fd, batch;
 
 	if (argc != 5 || (pps = strtol(argv[2], NULL, 10)) <= 0 ||
 	    (ms = strtol(argv[3], NULL, 10)) <= 0 || ms > 60000 ||
@@ -62,33 +57,9 @@ int main(int argc, char **argv)
 	if (batch > MAXBATCH)
 		batch = MAXBATCH;
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0) {
-		perror("socket");
+	fd = udpsend_open(argv[1], &sll, frames, iov, msgs, MAXBATCH, size);
+	if (fd < 0)
 		return 1;
-	}
-	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
-	memset(&sll, 0, sizeof sll);
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = (int)if_nametoindex(argv[1]);
-	if (sll.sll_ifindex == 0) {
-		perror(argv[1]);
-		return 1;
-	}
-	memset(msgs, 0, sizeof msgs);
-	for (i = 0; i < MAXBATCH; i++) {
-		memcpy(frames[i], head, sizeof head);
-		frames[i][16] = (unsigned char)((size - 14) >> 8);
-		frames[i][17] = (unsigned char)(size - 14);
-		frames[i][38] = (unsigned char)((size - 34) >> 8);
-		frames[i][39] = (unsigned char)(size - 34);
-		iov[i].iov_base = frames[i];
-		iov[i].iov_len = (size_t)size;
-		msgs[i].msg_hdr.msg_name = &sll;
-		msgs[i].msg_hdr.msg_namelen = sizeof sll;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
 	t0 = now_ns();
 	/* Bounded: the run ends at twice its length whatever happened. */
 	end = t0 + 2LL * ms * 1000000LL;
@@ -101,15 +72,7 @@ int main(int argc, char **argv)
 		if (due > now_ns())
 			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 				;
-		for (i = 0; i < n; i++) {
-			long seq = sent + i;
-			unsigned char *p = frames[i] + sizeof head;
-
-			p[0] = (unsigned char)(seq >> 24);
-			p[1] = (unsigned char)(seq >> 16);
-			p[2] = (unsigned char)(seq >> 8);
-			p[3] = (unsigned char)seq;
-		}
+		udpsend_number(frames, n, sent);
 		r = sendmmsg(fd, msgs, (unsigned)n, 0);
 		if (r < 0) {
 			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
