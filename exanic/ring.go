@@ -237,10 +237,12 @@ func (r *reader) publish() {
 		return
 	}
 	if r.pending > 0 {
-		atomic.StoreUint64(r.u.prodp(), r.prod)
-		r.pub = r.prod
+		// Count before publishing: a consumer that has seen a frame
+		// and then calls pcap_stats finds it counted.
 		atomic.AddUint64(&r.st.Frames, r.pending)
 		atomic.AddUint64(&r.ctr.Recv, r.pending)
+		atomic.StoreUint64(r.u.prodp(), r.prod)
+		r.pub = r.prod
 		r.pending = 0
 		if r.signal != nil {
 			r.signal()

@@ -40,7 +40,9 @@ func TestAPIOnBypassHandle(t *testing.T) {
 		l := sc.Text()
 		lines = append(lines, l)
 		if l == "ready" {
-			for i := 0; i < 100; i++ { // 50 even, 50 odd sequence numbers
+			// 50 odd, 50 even sequence numbers; the last one sent is
+			// the 50th that passes, so pcap_stats after it sees all 100.
+			for i := 1; i <= 100; i++ {
 				c.Port(0).Send(exanic.WithFCS(frame(i, 80)), exanic.StatusOK)
 			}
 			c.Port(0).Send(exanic.WithFCS(frame(1000, 80)), exanic.StatusCorrupt)
