@@ -35,6 +35,7 @@ int shim_refill(pcap_t *p)
 }
 
 static void give_back(pcap_t *p);
+static int live_fill(pcap_t *p);
 static int keep_copy(pcap_t *p, const struct shim_pkt *k);
 
 /* Consumes break_loop: returns 1 (and clears it) if it was set. */
@@ -160,7 +161,7 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 		if (take_break(p))
 			return PCAP_ERROR_BREAK;
 		if (p->batch_i >= p->batch_n) {
-			r = shim_refill(p);
+			r = live_fill(p);
 			if (r == SHIM_FILL_ERR)
 				return PCAP_ERROR;
 			if (r <= 0) {
@@ -196,8 +197,24 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
  */
 static void give_back(pcap_t *p)
 {
-	if (shim_refill(p) == SHIM_FILL_ERR)
-		p->batch_i = p->batch_n = 0;
+	p->drained = shim_refill(p) == 0;
+}
+
+/*
+ * live_fill: the next batch for a live read. After give_back found nothing
+ * pending, a blocking read goes straight to the wait (poll returns at once
+ * if the ring or the bypass eventfd became ready since), saving a crossing
+ * into Go that would come back empty. Non-blocking reads always fill: the
+ * recvmmsg path may hold packets poll cannot see.
+ */
+static int live_fill(pcap_t *p)
+{
+	int skip = p->drained && !p->nonblock;
+
+	p->drained = 0;
+	if (skip)
+		return 0;
+	return shim_refill(p);
 }
 
 /*
@@ -215,7 +232,7 @@ int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
 		if (take_break(p))
 			return PCAP_ERROR_BREAK;
 		if (p->batch_i >= p->batch_n) {
-			r = shim_refill(p);
+			r = live_fill(p);
 			if (r == SHIM_FILL_ERR)
 				return PCAP_ERROR;
 			if (r <= 0) {
