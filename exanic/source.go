@@ -120,7 +120,7 @@ func Open(o Options) (s *Source, err error) {
 		return nil, fail(ifnameOf(o.Device), err.Error())
 	}
 	s.c = c
-	if port >= int(c.info.NumPorts) {
+	if port >= int(c.info.NumPorts) || port >= MaxPorts {
 		s.Close()
 		return nil, fmt.Errorf("%s: %s has %d ports", o.Device, dev, c.info.NumPorts)
 	}

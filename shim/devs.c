@@ -390,6 +390,7 @@ static int add_usbmon(pcap_if_t **list, char *errbuf)
 {
 	struct dirent *e;
 	DIR *dir;
+	int ret = 0;
 
 	dir = opendir("/dev");
 	if (dir == NULL)
@@ -412,11 +413,13 @@ static int add_usbmon(pcap_if_t **list, char *errbuf)
 			    "Raw USB traffic, bus number %d", n);
 			d = add_dev(list, name, 0, descr, errbuf);
 		}
-		if (d == NULL)
+		if (d == NULL) {
+			ret = -1;	/* errbuf is set: not a partial list */
 			break;
+		}
 	}
 	closedir(dir);
-	return 0;
+	return ret;
 }
 
 /* nflog and nfqueue, when the kernel has netfilter netlink sockets. */

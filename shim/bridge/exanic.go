@@ -147,8 +147,6 @@ func exanicOpen(p *C.struct_pcap, errbuf *C.char) (rc C.int, done bool, fb *exan
 	if debugOn() {
 		o.Debug = func(s string) { debugf("%s", s) }
 	}
-	// The reader goroutine keeps a P; batch fills need another.
-	needProcs(2)
 	s, err := exanic.Open(o)
 	switch {
 	case errors.Is(err, exanic.ErrNotExanic):
@@ -162,6 +160,9 @@ func exanicOpen(p *C.struct_pcap, errbuf *C.char) (rc C.int, done bool, fb *exan
 		setErr(errbuf, err.Error())
 		return C.PCAP_ERROR, true, nil
 	}
+	// The reader goroutine keeps a P; batch fills need another. (Only
+	// once a bypass handle exists: fallbacks stay at one.)
+	needProcs(2)
 	p.fd = C.int(s.Fd())
 	p.selectable_fd = p.fd
 	p.linktype = 1 // DLT_EN10MB
