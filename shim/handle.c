@@ -26,6 +26,7 @@ pcap_t *shim_alloc(char *errbuf)
 	p->wakefd = -1;
 	p->selectable_fd = -1;
 	p->fd = -1;
+	p->ovfd = -1;
 	p->opt_tstamp_type = -1;
 	p->opt_precision = PCAP_TSTAMP_PRECISION_MICRO;
 	p->ifdrop_base = -1;

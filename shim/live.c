@@ -353,6 +353,18 @@ int shim_live_stats(pcap_t *p, struct pcap_stat *ps)
 		    "failed to get statistics from socket: %s", strerror(errno));
 		return PCAP_ERROR;
 	}
+	/* The elastic buffer's overflow socket counts what rolled over to it
+	 * (the kernel counts each packet on one socket of the group only). */
+	if (p->ovfd >= 0) {
+		struct tpacket_stats ov;
+
+		len = sizeof ov;
+		memset(&ov, 0, sizeof ov);
+		if (getsockopt(p->ovfd, SOL_PACKET, PACKET_STATISTICS, &ov, &len) == 0) {
+			st.tp_packets += ov.tp_packets;
+			st.tp_drops += ov.tp_drops;
+		}
+	}
 	ps->ps_recv = (u_int)__atomic_add_fetch(&p->st_recv, st.tp_packets,
 	    __ATOMIC_RELAXED);
 	ps->ps_drop = (u_int)__atomic_add_fetch(&p->st_drop, st.tp_drops,
@@ -410,14 +422,34 @@ static int fix_program(pcap_t *p, struct sock_filter *prog)
 }
 
 /* SO_DETACH_FILTER; "no filter" is not an error. */
-static int reset_kernel_filter(pcap_t *p)
+static int detach_filter(int fd)
 {
 	int dummy = 0;
 
-	if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy,
+	if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy,
 	    sizeof dummy) < 0 && errno != ENOENT && errno != ENONET)
 		return -1;
 	return 0;
+}
+
+/* Both sockets of the handle (the ring's and the overflow one) filterless. */
+static int reset_kernel_filter(pcap_t *p)
+{
+	if (detach_filter(p->fd) < 0)
+		return -1;
+	return p->ovfd >= 0 ? detach_filter(p->ovfd) : 0;
+}
+
+/*
+ * The overflow socket takes the same filter, without the drain: what it
+ * queued passed the old filter and is still delivered (the source filters
+ * it in userspace, as the ring's held blocks). 0, or -1 with errno.
+ */
+static int set_overflow_filter(pcap_t *p, struct sock_fprog *fcode)
+{
+	if (p->ovfd < 0)
+		return 0;
+	return setsockopt(p->ovfd, SOL_SOCKET, SO_ATTACH_FILTER, fcode, sizeof *fcode);
 }
 
 /*
@@ -466,7 +498,8 @@ static int set_kernel_filter(pcap_t *p, struct sock_fprog *fcode)
 			return -2;
 		}
 	}
-	if (setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, fcode, sizeof *fcode) == 0)
+	if (setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, fcode, sizeof *fcode) == 0 &&
+	    set_overflow_filter(p, fcode) == 0)
 		return 0;
 	save = errno;
 	if (total_on && reset_kernel_filter(p) < 0) {

@@ -85,6 +85,8 @@ struct pcap {
 	FILE *rfile;			/* savefile stream, or NULL */
 	int fd;				/* pcap_fileno */
 	int selectable_fd;		/* pcap_get_selectable_fd, -1 if none */
+	int ovfd;			/* live: the elastic buffer's overflow
+					 * socket (Go owns it), -1 if none */
 	int nonblock;
 	int bufsize;			/* pcap_bufsize */
 

@@ -100,31 +100,9 @@ func (s *Source) setupMmsg(o Options) (warn, fail *Error) {
 			return nil, sysErr(ErrGeneric, "setsockopt (SO_RCVBUF)", err)
 		}
 	}
-	snap := s.snaplen
-	slot := (mmsgHeadroom + snap + 63) &^ 63
-	n := mmsgSlotBudget / slot
-	if n < mmsgMinMessages {
-		n = mmsgMinMessages
-	}
-	if n > maxBatch {
-		n = maxBatch
-	}
-	mem, err := syscall.Mmap(-1, 0, n*(mmsgMeta+slot), syscall.PROT_READ|syscall.PROT_WRITE,
-		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
+	m, err := newMmsg(s.snaplen)
 	if err != nil {
 		return nil, sysErr(ErrGeneric, "can't allocate receive buffers: mmap", err)
-	}
-	m := &mmsg{mem: mem, n: n, slot: slot, snap: snap}
-	base := uintptr(unsafe.Pointer(&mem[0]))
-	for i := 0; i < n; i++ {
-		h := m.hdr(i)
-		iov := (*iovec)(unsafe.Pointer(&mem[m.iovOff(i)]))
-		iov.base = base + uintptr(m.slotOff(i)+mmsgHeadroom)
-		iov.len = uint64(snap)
-		h.name = base + uintptr(m.nameOff(i))
-		h.iov = base + uintptr(m.iovOff(i))
-		h.iovlen = 1
-		h.control = base + uintptr(m.controlOff(i))
 	}
 	s.mm = m
 	// Buffering as the ring's block timeout: the pcap timeout (the
@@ -149,6 +127,36 @@ func (s *Source) setupMmsg(o Options) (warn, fail *Error) {
 	return warn, nil
 }
 
+// newMmsg maps the buffers for batches of messages up to snap bytes long.
+func newMmsg(snap int) (*mmsg, error) {
+	slot := (mmsgHeadroom + snap + 63) &^ 63
+	n := mmsgSlotBudget / slot
+	if n < mmsgMinMessages {
+		n = mmsgMinMessages
+	}
+	if n > maxBatch {
+		n = maxBatch
+	}
+	mem, err := syscall.Mmap(-1, 0, n*(mmsgMeta+slot), syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
+	if err != nil {
+		return nil, err
+	}
+	m := &mmsg{mem: mem, n: n, slot: slot, snap: snap}
+	base := uintptr(unsafe.Pointer(&mem[0]))
+	for i := 0; i < n; i++ {
+		h := m.hdr(i)
+		iov := (*iovec)(unsafe.Pointer(&mem[m.iovOff(i)]))
+		iov.base = base + uintptr(m.slotOff(i)+mmsgHeadroom)
+		iov.len = uint64(snap)
+		h.name = base + uintptr(m.nameOff(i))
+		h.iov = base + uintptr(m.iovOff(i))
+		h.iovlen = 1
+		h.control = base + uintptr(m.controlOff(i))
+	}
+	return m, nil
+}
+
 // Hold says how the C wait buffers packets on the recvmmsg path (see
 // struct pcap's hold_ms and hold_bytes); 0, 0 on the ring.
 func (s *Source) Hold() (ms, bytes int) {
@@ -169,11 +177,9 @@ func (m *mmsg) nameOff(i int) int    { return m.n*(mmsgHdrSize+iovecSize) + i*na
 func (m *mmsg) controlOff(i int) int { return m.n*(mmsgHdrSize+iovecSize+nameSize) + i*controlSize }
 func (m *mmsg) slotOff(i int) int    { return m.n*mmsgMeta + i*m.slot }
 
-// fillMmsg receives what is queued on the socket, without blocking, and
-// describes it in batch.
-func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
-	m := s.mm
-	want := len(batch)
+// receive reads up to want queued messages from fd without blocking: 0
+// and no error when none is queued.
+func (m *mmsg) receive(fd, want int) (int, error) {
 	if want > m.n {
 		want = m.n
 	}
@@ -183,50 +189,64 @@ func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
 		h.controllen = controlSize
 		h.flags = 0
 	}
-	r, _, e := syscall.Syscall6(syscall.SYS_RECVMMSG, uintptr(s.fd),
+	r, _, e := syscall.Syscall6(syscall.SYS_RECVMMSG, uintptr(fd),
 		uintptr(unsafe.Pointer(&m.mem[0])), uintptr(want), msgDontwait, 0, 0)
-	if e != 0 {
-		switch e {
-		case syscall.EAGAIN:
-			if s.handedMm {
-				// The queue is empty after a delivery: the
-				// "block" the filter change fell in is done.
-				s.toFilter, s.handedMm = 0, false
-			}
-			return 0, core.ErrTimeout
-		case syscall.EINTR:
-			return 0, core.ErrTimeout
-		case syscall.ENETDOWN, syscall.ENXIO:
+	switch e {
+	case 0:
+		return int(r), nil
+	case syscall.EAGAIN, syscall.EINTR:
+		return 0, nil
+	}
+	return 0, e
+}
+
+// msgPacket describes received message i as a ring frame would be; false:
+// skip it.
+func (s *Source) msgPacket(m *mmsg, i int, out *core.Packet, a *Aux) bool {
+	h := m.hdr(i)
+	pi := pktInfo{caplen: int(h.msgLen), sll: m.mem[m.nameOff(i) : m.nameOff(i)+sockaddrLLLen]}
+	pi.length = -1
+	m.control(i, int(h.controllen), &pi, s.rawHW)
+	if pi.length < 0 {
+		pi.length = pi.caplen
+	}
+	if pi.sec == 0 && pi.nsec == 0 {
+		now := time.Now()
+		pi.sec, pi.nsec = now.Unix(), int64(now.Nanosecond())
+	}
+	return s.describe(m.mem, m.slotOff(i)+mmsgHeadroom, m.slotOff(i), &pi, out, a)
+}
+
+// fillMmsg receives what is queued on the socket, without blocking, and
+// describes it in batch.
+func (s *Source) fillMmsg(batch []core.Packet) (int, error) {
+	r, err := s.mm.receive(s.fd, len(batch))
+	if err != nil {
+		if err == syscall.ENETDOWN || err == syscall.ENXIO {
 			return 0, ErrNetDown
 		}
-		return 0, &Error{Code: ErrGeneric, Op: "recvmmsg", Errno: e}
+		return 0, &Error{Code: ErrGeneric, Op: "recvmmsg", Errno: err.(syscall.Errno)}
+	}
+	if r == 0 {
+		if s.handedMm {
+			// The queue is empty after a delivery: the "block" the
+			// filter change fell in is done.
+			s.toFilter, s.handedMm = 0, false
+		}
+		return 0, core.ErrTimeout
 	}
 	n := 0
-	for i := 0; i < int(r); i++ {
-		h := m.hdr(i)
-		pi := pktInfo{caplen: int(h.msgLen), sll: m.mem[m.nameOff(i) : m.nameOff(i)+sockaddrLLLen]}
-		pi.length = -1
-		m.control(i, int(h.controllen), &pi, s.rawHW)
-		if pi.length < 0 {
-			pi.length = pi.caplen
-		}
-		if pi.sec == 0 && pi.nsec == 0 {
-			now := time.Now()
-			pi.sec, pi.nsec = now.Unix(), int64(now.Nanosecond())
-		}
+	for i := 0; i < r; i++ {
 		var a Aux
-		start := m.slotOff(i) + mmsgHeadroom
-		if s.describe(m.mem, start, m.slotOff(i), &pi, &batch[n], &a) {
+		if s.msgPacket(s.mm, i, &batch[n], &a) {
 			if s.userland || s.toFilter > 0 {
 				a.UFilter = 1
 			}
-			if n < len(s.aux) {
-				s.aux[n] = a
-			}
+			s.put(n, a)
 			n++
 		}
 	}
-	if r > 0 && s.toFilter > 0 {
+	if s.toFilter > 0 {
 		s.handedMm = true
 	}
 	if n == 0 {

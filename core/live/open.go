@@ -367,16 +367,36 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 		s.snaplen = sll2HdrLen + 1
 	}
 
+	// The default buffer is elastic (elastic.go) where it can be: then
+	// the ring is libpcap's size.
+	var ov *overflow
+	if mode != "recvmmsg" && o.BufferSize == 0 && os.Getenv(ElasticEnv) != "0" &&
+		o.TstampType != TstampAdapter && o.TstampType != TstampAdapterUnsynced {
+		if ov = openOverflow(typ2(s.cooked || isAny)); ov != nil {
+			s.ov = ov // closed with s on failure
+		} else {
+			s.ovSetup = "no overflow socket: its receive buffer needs CAP_NET_ADMIN"
+		}
+	}
+	ringOpts := o
+	if ov != nil {
+		ringOpts.BufferSize = LibpcapBufferSize
+	}
+
 	// The ring, or recvmmsg where the kernel has no ring for us (or the
 	// environment asks for it).
 	var tsWarn *Error
 	if mode != "recvmmsg" {
-		tsWarn, fail = s.setupRing(o)
+		tsWarn, fail = s.setupRing(ringOpts)
 		if fail != nil && fail.Errno != syscall.ENOPROTOOPT {
 			return s, nil, fail
 		}
 	}
 	if mode == "recvmmsg" || fail != nil {
+		if ov != nil {
+			ov.close()
+			s.ov, ov = nil, nil
+		}
 		if tsWarn, fail = s.setupMmsg(o); fail != nil {
 			return s, nil, fail
 		}
@@ -391,8 +411,26 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 	if e := bindTo(fd, s.ifindex, proto); e != nil {
 		return s, nil, e
 	}
+	if ov != nil {
+		s.ov = nil
+		if err := s.joinOverflow(ov, proto); err != nil {
+			// The ring alone, at libpcap's size: say why in the
+			// debug report.
+			s.ovSetup = "no overflow socket (" + err.Error() + ")"
+		} else {
+			s.ovSetup = ""
+		}
+	}
 	s.SetParams(s.dlt, DirInOut)
 	return s, warn, nil
+}
+
+// typ2 is the socket type for a cooked (SOCK_DGRAM) or raw capture.
+func typ2(cooked bool) int {
+	if cooked {
+		return syscall.SOCK_DGRAM
+	}
+	return syscall.SOCK_RAW
 }
 
 // setupRing asks for a ring with libpcap's geometry and maps it:

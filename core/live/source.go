@@ -71,6 +71,16 @@ type Source struct {
 	handed  bool
 	done    []int
 
+	// The ring's next packet, described by ringPeek and not yet taken.
+	rhead   core.Packet
+	rheadA  Aux
+	rheadOK bool
+
+	// The elastic buffer's overflow socket (elastic.go), or nil, and why
+	// the default buffer is not elastic when it could have been.
+	ov      *overflow
+	ovSetup string
+
 	// The recvmmsg path (mmsg.go), when there is no ring, and whether it
 	// reads raw hardware stamps (SO_TIMESTAMPING).
 	mm        *mmsg
@@ -130,6 +140,9 @@ func (s *Source) VLANExt() bool { return s.vlanExt }
 func (s *Source) FilterChanged(kernel bool) {
 	s.userland = !kernel
 	s.toFilter = 0
+	if s.ov != nil {
+		s.ov.toFilter = kernel
+	}
 	if kernel && s.mm != nil {
 		// No ring: the packets of the current "block" (those the
 		// next fills hand over, until the queue is empty) are the
@@ -205,7 +218,17 @@ func (s *Source) Version() int {
 // semantics (Go atomics are sequentially consistent): every read of the
 // block's packets happens before the kernel may overwrite them.
 func (s *Source) release(block int) {
+	if !s.v2 {
+		// Cleared while the block is ours, so that a free block never
+		// shows a count (ringOpen); the kernel resets it on opening.
+		atomic.StoreUint32(s.numPkts(block), 0)
+	}
 	atomic.StoreUint32(s.status(block), tpStatusKernel)
+}
+
+// numPkts is a TPACKET_V3 block descriptor's packet count.
+func (s *Source) numPkts(block int) *uint32 {
+	return (*uint32)(unsafe.Pointer(&s.ring[s.unit(block)+blockNumPktsOffset]))
 }
 
 // Fill describes the packets of the blocks the kernel has retired, without
@@ -222,19 +245,42 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 	}
 	s.done = s.done[:0]
 	s.handed = false
+	if s.ov != nil {
+		return s.fillElastic(batch)
+	}
 	n := 0
-	for n < len(batch) {
+	for n < len(batch) && s.ringPeek() {
+		batch[n] = s.rhead
+		a := s.rheadA
+		if s.userland || s.toFilter > 0 {
+			a.UFilter = 1
+		}
+		s.put(n, a)
+		s.ringTake()
+		n++
+	}
+	if n == 0 {
+		return 0, core.ErrTimeout
+	}
+	return n, nil
+}
+
+// ringPeek describes the ring's next packet into s.rhead (once: describing
+// writes a cooked header in front of it); false when the ring has none
+// ready.
+func (s *Source) ringPeek() bool {
+	for !s.rheadOK {
 		if !s.inBlock {
 			// Back at the first block this batch kept: the ring is
 			// all in this batch (few blocks, or V2 frames), and
 			// that block is still ours only until the next fill.
 			if len(s.done) > 0 && s.cur == s.done[0] {
-				break
+				return false
 			}
 			// Acquire: the block's contents are visible once the
 			// status says user space owns it.
 			if atomic.LoadUint32(s.status(s.cur)) == tpStatusKernel {
-				break
+				return false
 			}
 			base := s.unit(s.cur)
 			if s.v2 {
@@ -251,32 +297,28 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 		}
 		h := s.next
 		s.left--
-		var a Aux
-		var ok bool
+		s.rheadA = Aux{}
 		if s.v2 {
-			ok = s.packetV2(h, &batch[n], &a)
+			s.rheadOK = s.packetV2(h, &s.rhead, &s.rheadA)
 		} else {
 			s.next = h + int(ne32(s.ring[h:]))
-			ok = s.packet(h, &batch[n], &a)
+			s.rheadOK = s.packet(h, &s.rhead, &s.rheadA)
 		}
-		if ok {
-			if s.userland || s.toFilter > 0 {
-				a.UFilter = 1
-			}
-			if n < len(s.aux) {
-				s.aux[n] = a
-			}
-			n++
-			s.handed = true
-		}
-		if s.left == 0 {
+		if !s.rheadOK && s.left == 0 {
 			s.finishBlock()
 		}
 	}
-	if n == 0 {
-		return 0, core.ErrTimeout
+	return true
+}
+
+// ringTake moves past the packet ringPeek described: the batch now points
+// into its block.
+func (s *Source) ringTake() {
+	s.rheadOK = false
+	s.handed = true
+	if s.left == 0 {
+		s.finishBlock()
 	}
-	return n, nil
 }
 
 // finishBlock leaves the current block once its last packet is described,
@@ -405,6 +447,10 @@ func (s *Source) describe(buf []byte, start, floor int, pi *pktInfo, out *core.P
 // Close unmaps the ring and closes the socket (dropping the promiscuous
 // membership with it).
 func (s *Source) Close() {
+	if s.ov != nil {
+		s.ov.close()
+		s.ov = nil
+	}
 	if s.mm != nil {
 		s.mm.close()
 		s.mm = nil

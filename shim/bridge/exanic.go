@@ -198,6 +198,9 @@ func liveDebug(s *live.Source, dev string) {
 	bs, n, fs := s.Geometry()
 	debugf("pcapshim: capturing on %s through AF_PACKET (TPACKET_V%d): %d blocks of %d bytes (%d bytes), frame size %d, snaplen %d; filters go to the kernel when it takes them",
 		dev, s.Version(), n, bs, n*bs, fs, s.Snaplen())
+	if e := s.Elastic(); e != "" {
+		debugf("pcapshim: %s", e)
+	}
 }
 
 // setDevice replaces p->device (a fallback from exanicN:P to its netdev).

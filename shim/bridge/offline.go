@@ -113,6 +113,10 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 func pcapshim_go_close(p *C.struct_pcap) {
 	defer func() { _ = recover() }()
 	if s := handles.Remove(uintptr(p.goh)); s != nil {
+		if l, ok := s.(*live.Source); ok && l.OverflowFd() >= 0 && debugOn() {
+			debugf("pcapshim: %s closed: %d packets came through the overflow socket",
+				C.GoString(p.device), l.OverflowCount())
+		}
 		s.Close()
 	}
 	p.goh = 0

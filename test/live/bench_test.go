@@ -261,7 +261,7 @@ func BenchmarkLiveBurst(b *testing.B) {
 	var drops [2][]float64
 	for i := 0; i < benchRounds; i++ {
 		for _, lib := range []testutil.Env{testutil.System, testutil.Ours} {
-			c, d, rx, _ := burstRun(b, lib, bin, count)
+			c, d, rx, _, _ := burstRun(b, lib, bin, count)
 			b.Logf("%s: %d sent, %d received by the device, %d captured, %d dropped", libLabel(lib), count, rx, c, d)
 			drops[lib] = append(drops[lib], float64(rx-c))
 		}

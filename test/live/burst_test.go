@@ -53,8 +53,10 @@ func TestBufferSize(t *testing.T) {
 		want int64
 	}{
 		{testutil.System, "", nil, 2 * mib},
-		{testutil.Ours, "", nil, 32 * mib},
-		{testutil.Ours, "", []string{"-s", "96"}, 5 * mib},
+		{testutil.Ours, "", nil, 2 * mib}, // elastic: libpcap's ring + overflow
+		{testutil.Ours, "", []string{"-s", "96"}, 2 * mib},
+		{testutil.Ours, "noelastic", nil, 32 * mib},
+		{testutil.Ours, "noelastic", []string{"-s", "96"}, 5 * mib},
 		{testutil.System, "", []string{"-B", "4096"}, 4 * mib},
 		{testutil.Ours, "", []string{"-B", "4096"}, 4 * mib},
 		{testutil.Ours, "16M", []string{"-B", "4096"}, 16 * mib},
@@ -67,6 +69,11 @@ func TestBufferSize(t *testing.T) {
 		}
 		name := fmt.Sprintf("%s-env=%s-%s", lib, c.env, strings.Join(c.args, ""))
 		t.Run(name, func(t *testing.T) {
+			t.Setenv(elasticEnv, "")
+			if c.env == "noelastic" {
+				t.Setenv(elasticEnv, "0")
+				c.env = ""
+			}
 			t.Setenv(bufferEnv, c.env)
 			var got int64
 			sc := scenario{
@@ -128,14 +135,14 @@ func rxPackets(t testing.TB, ns, dev string) int {
 // burstRun sends count full-size frames back to back into tcpdump -w on
 // the other end of the veth pair and returns what tcpdump reported, the
 // frames the device received, and the bytes written to the file.
-func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, dropped, rx int, size int64) {
+func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, dropped, rx int, size int64, file string) {
 	t.Helper()
 	ns := newNS(t)
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o777); err != nil { // tcpdump may drop to its own user
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, "burst.pcap")
+	file = filepath.Join(dir, "burst.pcap")
 	p := start(t, ns, lib, listening, "tcpdump", "-i", devB, "-w", file)
 	p.waitReady(t, 10*time.Second)
 	rx0 := rxPackets(t, ns, devB)
@@ -165,7 +172,7 @@ func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, 
 	if err != nil {
 		t.Fatalf("capture file: %v", err)
 	}
-	return c, d, rx, st.Size()
+	return c, d, rx, st.Size(), file
 }
 
 // TestBurst: 20,000 back-to-back 1514-byte frames on a veth pair. With
@@ -178,9 +185,9 @@ func TestBurst(t *testing.T) {
 	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
 	t.Setenv(bufferEnv, "")
 	const count = 20000
-	c, d, rx, _ := burstRun(t, testutil.System, bin, count)
+	c, d, rx, _, _ := burstRun(t, testutil.System, bin, count)
 	t.Logf("system libpcap: %d frames sent, %d received by the device, %d captured, %d dropped", count, rx, c, d)
-	c, d, rx, size := burstRun(t, testutil.Ours, bin, count)
+	c, d, rx, size, file := burstRun(t, testutil.Ours, bin, count)
 	t.Logf("pcapshim: %d frames sent, %d received by the device, %d captured, %d dropped", count, rx, c, d)
 	if rx != count {
 		// Lost before any packet socket saw them (the sender's CPU
@@ -194,4 +201,6 @@ func TestBurst(t *testing.T) {
 	if want := int64(24 + c*(16+1514)); size != want {
 		t.Errorf("capture file has %d bytes, want %d for %d frames", size, want, c)
 	}
+	// In the order sent, whichever socket of the elastic buffer took them.
+	inOrder(t, seqs(t, file), c)
 }

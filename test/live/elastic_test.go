@@ -1,0 +1,231 @@
+package live
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pcapshim/pcapshim/test/testutil"
+)
+
+// The elastic default buffer: libpcap's 2 MiB ring, plus an overflow
+// socket in the same fanout group that takes what the ring has no room
+// for, so that an idle capture costs what libpcap's does and a burst is
+// still captured whole and in order.
+
+const elasticEnv = "PCAPSHIM_ELASTIC"
+
+// seqs reads a pcap file written from the burst sender's frames and
+// returns their sequence numbers (the payload's first 4 bytes), in file
+// order.
+func seqs(t testing.TB, file string) []uint32 {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("capture file: %v", err)
+	}
+	if len(b) < 24 || binary.LittleEndian.Uint32(b) != 0xa1b2c3d4 {
+		t.Fatalf("%s: not a little-endian microsecond pcap file (%d bytes)", file, len(b))
+	}
+	var out []uint32
+	const seqAt = 42 // Ethernet, IPv4 and UDP headers
+	for off := 24; off+16 <= len(b); {
+		incl := int(binary.LittleEndian.Uint32(b[off+8:]))
+		rec := b[off+16:]
+		if incl > len(rec) {
+			t.Fatalf("%s: truncated record at offset %d", file, off)
+		}
+		if incl >= seqAt+4 {
+			out = append(out, binary.BigEndian.Uint32(rec[seqAt:]))
+		}
+		off += 16 + incl
+	}
+	return out
+}
+
+// inOrder checks that got is first, first+1, … for want frames.
+func inOrder(t testing.TB, got []uint32, want int) {
+	t.Helper()
+	if len(got) != want {
+		t.Errorf("%d frames in the file, want %d", len(got), want)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] != got[i-1]+1 {
+			t.Errorf("frame %d has sequence number %d after %d: out of order or missing", i, got[i], got[i-1])
+			return
+		}
+	}
+}
+
+var overflowLine = regexp.MustCompile(`(\d+) packets came through the overflow socket`)
+
+// TestElasticOverflow: a consumer that stalls (tcpdump -w into a pipe
+// nobody reads yet) while 8,000 full-size frames arrive. libpcap's ring
+// alone (what PCAPSHIM_ELASTIC=0 with -B 2048 gives) drops most of them;
+// with the elastic default, what the ring has no room for waits in the
+// overflow socket, and the file has every frame, in order.
+func TestElasticOverflow(t *testing.T) {
+	needLive(t)
+	src := filepath.Join(testutil.Root(t), "test", "live", "testdata", "burst.c")
+	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
+	t.Setenv(bufferEnv, "")
+	const count = 8000
+	for _, c := range []struct {
+		name  string
+		extra []string
+		args  []string
+	}{
+		{"elastic", nil, nil},
+		{"ring-only", []string{elasticEnv + "=0"}, []string{"-B", "2048"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, dropped, rx, stderr := stalledRun(t, bin, count, c.extra, c.args)
+			if rx != count {
+				t.Skipf("the kernel received only %d of %d frames (sender backlog): cannot judge", rx, count)
+			}
+			m := overflowLine.FindStringSubmatch(stderr)
+			t.Logf("%s: %d frames in the file, %d dropped, overflow report %q", c.name, len(got), dropped, m)
+			if c.name == "ring-only" {
+				if m != nil {
+					t.Errorf("an overflow socket with PCAPSHIM_ELASTIC=0:\n%s", stderr)
+				}
+				if dropped == 0 {
+					t.Errorf("the 2 MiB ring alone dropped nothing of %d stalled frames: the test no longer stalls the consumer", count)
+				}
+				return
+			}
+			if dropped != 0 {
+				t.Errorf("dropped %d", dropped)
+			}
+			inOrder(t, got, count)
+			if m == nil {
+				t.Fatalf("no overflow report in:\n%s", stderr)
+			}
+			if n, _ := strconv.Atoi(m[1]); n == 0 {
+				t.Errorf("nothing came through the overflow socket: the ring took everything")
+			}
+		})
+	}
+}
+
+// stalledRun starts tcpdump -w into a FIFO the test reads only after the
+// burst, and returns the frames' sequence numbers, what tcpdump reported
+// dropped, the frames the device received and tcpdump's stderr.
+func stalledRun(t *testing.T, bin string, count int, extra, args []string) ([]uint32, int, int, string) {
+	ns := newNS(t)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.fifo")
+	if err := syscall.Mkfifo(fifo, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	// Opened for reading first (non-blocking, so it does not wait for a
+	// writer): tcpdump's open for writing then succeeds.
+	rfd, err := syscall.Open(fifo, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append([]string{"PCAPSHIM_DEBUG=1"}, extra...)
+	argv := append([]string{"tcpdump", "-Z", "root", "-i", devB, "-w", fifo}, args...)
+	p := startEnv(t, ns, testutil.Ours, env, listening, argv...)
+	p.waitReady(t, 10*time.Second)
+	rx0 := rxPackets(t, ns, devB)
+	out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, bin, devA,
+		strconv.Itoa(count), "1514").CombinedOutput()
+	if err != nil {
+		t.Fatalf("burst: %v\n%s", err, out)
+	}
+	rx := rxPackets(t, ns, devB) - rx0
+	time.Sleep(200 * time.Millisecond) // the stall goes on a little
+
+	// Now read: blocking, into a file, until tcpdump closes its end.
+	if err := syscall.SetNonblock(rfd, false); err != nil {
+		t.Fatal(err)
+	}
+	r := os.NewFile(uintptr(rfd), fifo)
+	defer r.Close()
+	file := filepath.Join(dir, "out.pcap")
+	w, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := make(chan error, 1)
+	go func() { _, err := io.Copy(w, r); copied <- err }()
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
+		time.Sleep(300 * time.Millisecond)
+		_ = p.cmd.Process.Signal(syscall.SIGUSR1)
+		time.Sleep(50 * time.Millisecond)
+		if c, _, d, ok := stats(p.errText()); ok && c+d >= rx {
+			break
+		}
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	res := p.wait(10 * time.Second)
+	select {
+	case err := <-copied:
+		if err != nil {
+			t.Fatalf("reading the FIFO: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the FIFO did not reach EOF after tcpdump ended")
+	}
+	w.Close()
+	c, recv, d, ok := stats(res.stderr)
+	if res.timedOut || !ok {
+		t.Fatalf("tcpdump did not end with statistics:\n%s", res.stderr)
+	}
+	// ps_recv counts both sockets of the group.
+	if recv != c+d {
+		t.Errorf("%d received by filter, want %d captured + %d dropped", recv, c, d)
+	}
+	return seqs(t, file), d, rx, res.stderr
+}
+
+// rss is a process's resident set in bytes.
+func rss(t testing.TB, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatalf("no VmRSS for %d", pid)
+	return 0
+}
+
+// TestElasticIdleMemory: an idle tcpdump -i costs through pcapshim at most
+// 5 MB more resident memory than through libpcap (the old 32 MiB default
+// ring cost 34), and its ring is libpcap's size.
+func TestElasticIdleMemory(t *testing.T) {
+	needLive(t)
+	t.Setenv(bufferEnv, "")
+	got := map[testutil.Env]int64{}
+	for _, lib := range []testutil.Env{testutil.System, testutil.Ours} {
+		ns := newNS(t)
+		p := start(t, ns, lib, listening, "tcpdump", "-i", devB, "-w", filepath.Join(t.TempDir(), "x.pcap"))
+		p.waitReady(t, 10*time.Second)
+		if n := ringSize(t, p); n != 2<<20 {
+			t.Errorf("%v: ring of %d bytes, want %d", lib, n, 2<<20)
+		}
+		got[lib] = rss(t, p.cmd.Process.Pid)
+		_ = p.cmd.Process.Signal(syscall.SIGINT)
+		p.wait(10 * time.Second)
+	}
+	t.Logf("idle tcpdump resident: system libpcap %d kB, pcapshim %d kB", got[testutil.System]>>10, got[testutil.Ours]>>10)
+	if d := got[testutil.Ours] - got[testutil.System]; d > 5<<20 {
+		t.Errorf("pcapshim costs %d kB more than libpcap (at most 5 MB)", d>>10)
+	}
+}
