@@ -85,13 +85,11 @@ veth=$(find "$vm/kernel/lib/modules/$kver" -name 'veth.ko*' | head -1)
 cp "$lib/libpcapshim.so" "$lib/libpcapshim-go.so" "$vm/root/opt/pcapshim/"
 ln -sf libpcapshim.so "$vm/root/opt/pcapshim/libpcap.so.0.8"
 ln -sf libpcapshim.so "$vm/root/opt/pcapshim/libpcap.so.1"
-# The ExaNIC simulator's driver program, once exanic/ is in the tree.
-if [ -d "$root/exanic" ]; then
-	mkdir -p "$vm/root/usr/local/bin"
-	(cd "$root" && GOARCH=arm64 CGO_ENABLED=0 ${GO:-go} build -tags exanicsim \
-		-o "$vm/root/usr/local/bin/exanicsim" ./test/arm64/exanicsim) ||
-		die "cannot build test/arm64/exanicsim against exanic/: update it to the simulator's API"
-fi
+# The ExaNIC simulator's driver program.
+mkdir -p "$vm/root/usr/local/bin"
+(cd "$root" && GOARCH=arm64 CGO_ENABLED=0 ${GO:-go} build \
+	-o "$vm/root/usr/local/bin/exanicsim" ./test/arm64/exanicsim) ||
+	die "cannot build test/arm64/exanicsim"
 only=${ARM64_ONLY:-all}
 if [ -n "${ARM64_BENCH_DIR:-}" ]; then
 	[ -x "$ARM64_BENCH_DIR/read" ] && [ -f "$ARM64_BENCH_DIR/cap.pcap" ] ||

@@ -1,8 +1,5 @@
-//go:build exanicsim
-
 // Command exanicsim drives the ExaNIC simulator inside the arm64 test guest
-// (test/arm64/init.sh). It needs the exanic package, so it builds only with
-// -tags exanicsim, which test/arm64/run.sh passes once exanic/ is in the tree.
+// (test/arm64/init.sh; test/arm64/run.sh builds it for arm64).
 //
 //	exanicsim DIR N
 //

@@ -213,7 +213,7 @@ func main() {
 	fmt.Fprintf(w, "- Machine: %s, %s, %d CPUs (%s)\n", sh("uname", "-srm"), cpuModel(), runtime.NumCPU(), sh("sh", "-c", "cat /proc/loadavg"))
 	fmt.Fprintf(w, "- libpcap: %s; tcpdump: %s\n", sh("sh", "-c", "dpkg-query -W -f '${Version}' libpcap0.8 2>/dev/null || echo ?"), sh("sh", "-c", "tcpdump --version 2>&1 | head -1"))
 	fmt.Fprintf(w, "- Method: the same host program against both libraries in one run, interleaved (A B A B …); figures are medians; spread is (max−min)/median of the noisier side. The machine is shared: compare ratios, not absolute times.\n")
-	fmt.Fprintf(w, "- Command: `make bench` (`go test -p 1 -run '^$' -bench . -benchtime 1x ./...`, then `go run ./test/bench/table`)\n\n")
+	fmt.Fprintf(w, "- Command: `make bench` (`go test -p 1 -run '^$' -bench . -benchtime 1x -count 1 -timeout 60m ./...`, then `go run ./test/bench/table`)\n\n")
 	fmt.Fprintf(w, "| benchmark | unit | ours | libpcap | ours/libpcap | spread | goal |\n")
 	fmt.Fprintf(w, "|---|---|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
