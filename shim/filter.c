@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/filter.h>
+
 #include "pcapshim.h"
 #include "front.h"
 
@@ -76,10 +78,11 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 	p->engine = shim_engine_build(copy, fp->bf_len);
 	p->fcode_vlanaux = 0;
 	for (size_t i = 0; i < fp->bf_len; i++) {
-		/* ld{b,h,} [vlan_tci] / [vlanp]: SKF_AD_OFF + 44 / + 48 */
+		/* ld{b,h,} [vlan_tci] / [vlanp] */
 		if (BPF_CLASS(copy[i].code) == BPF_LD &&
 		    BPF_MODE(copy[i].code) == BPF_ABS &&
-		    (copy[i].k == 0xfffff02cu || copy[i].k == 0xfffff030u))
+		    (copy[i].k == (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG) ||
+		    copy[i].k == (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT)))
 			p->fcode_vlanaux = 1;
 	}
 	/* Live: into the kernel too, if it takes it (live.c). */
