@@ -170,6 +170,7 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 				r = shim_live_wait(p);
 				if (r <= 0)
 					return r;
+				p->drained = 0;
 				continue;
 			}
 		}
@@ -197,24 +198,31 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
  */
 static void give_back(pcap_t *p)
 {
-	p->drained = shim_refill(p) == 0;
+	p->drained = shim_refill(p) == SHIM_FILL_TIMEOUT;
 }
 
 /*
- * live_fill: the next batch for a live read. After give_back found nothing
- * pending, a blocking read goes straight to the wait (poll returns at once
- * if the ring or the bypass eventfd became ready since), saving a crossing
- * into Go that would come back empty. Non-blocking reads always fill: the
- * recvmmsg path may hold packets poll cannot see.
+ * live_fill: the next batch for a live read. After a fill (or give_back)
+ * found nothing pending, a blocking read goes straight to the wait, and
+ * fills again only once the wait says the ring, the socket or the bypass
+ * eventfd is ready (poll returns at once if it became ready since: an
+ * empty fill has handed every block back, so nothing pending is hidden
+ * from poll). That saves a crossing into Go that would come back empty:
+ * tcpdump's pcap_loop reads again as soon as a read returns, and each read
+ * used to start with a fill. Crossings cost far more than the poll: each
+ * one after a wait wakes Go runtime threads (sysmon, and the M it starts
+ * when it takes the P back from the C thread). Non-blocking reads always
+ * fill: the recvmmsg path may hold packets poll cannot see.
  */
 static int live_fill(pcap_t *p)
 {
-	int skip = p->drained && !p->nonblock;
+	int r;
 
-	p->drained = 0;
-	if (skip)
-		return 0;
-	return shim_refill(p);
+	if (p->drained && !p->nonblock)
+		return SHIM_FILL_TIMEOUT;
+	r = shim_refill(p);
+	p->drained = r == SHIM_FILL_TIMEOUT;
+	return r;
 }
 
 /*
@@ -239,6 +247,7 @@ int shim_live_next(pcap_t *p, struct pcap_pkthdr **h, const u_char **data)
 				r = shim_live_wait(p);
 				if (r <= 0)
 					return r;
+				p->drained = 0;
 				continue;
 			}
 		}

@@ -110,8 +110,8 @@ struct pcap {
 	int bypass;			/* ExaNIC kernel bypass: fd is an eventfd the
 					 * reader signals, the source keeps st_*,
 					 * filters run in userspace (exanic.c) */
-	int drained;			/* live: give_back found nothing pending,
-					 * so the next read waits before filling */
+	int drained;			/* live: the last fill found nothing pending
+					 * (no wait since): a blocking read waits first */
 	int act_errno;			/* failed activation: the system call's
 					 * errno, 0 if none (set by Go) */
 

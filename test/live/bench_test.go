@@ -47,6 +47,12 @@ type capture struct {
 
 func startCapture(b *testing.B, lib testutil.Env) *capture {
 	b.Helper()
+	return startCaptureEnv(b, lib, nil)
+}
+
+// startCaptureEnv is startCapture with extra environment entries.
+func startCaptureEnv(b *testing.B, lib testutil.Env, extra []string) *capture {
+	b.Helper()
 	base := "/dev/shm"
 	if st, err := os.Stat(base); err != nil || !st.IsDir() {
 		base = ""
@@ -60,7 +66,7 @@ func startCapture(b *testing.B, lib testutil.Env) *capture {
 		b.Fatal(err)
 	}
 	c := &capture{b: b, ns: newNS(b)}
-	c.p = start(b, c.ns, lib, listening, "tcpdump", "-i", devB, "-w", filepath.Join(dir, "live.pcap"), "-C", "100", "-W", "1")
+	c.p = startEnv(b, c.ns, lib, extra, listening, "tcpdump", "-i", devB, "-w", filepath.Join(dir, "live.pcap"), "-C", "100", "-W", "1")
 	c.p.waitReady(b, 10*time.Second)
 	return c
 }
@@ -214,6 +220,56 @@ func buildPace(b *testing.B) string {
 	return testutil.BuildC(b, "pace", []string{src}, "-O2", "-Wall", "-Wextra", "-Werror")
 }
 
+// idleThreadSrc starts one thread that only sleeps, from a constructor:
+// LD_PRELOADed into tcpdump with the system libpcap, it makes that tcpdump
+// a multithreaded process like every host of a Go runtime, and nothing
+// else. Linux then takes a reference on each file a system call uses (a
+// single-threaded process borrows it) and locks the file position for
+// lseek and write, and glibc's stdio locks each FILE call: tcpdump -w -C
+// pays that per packet (fwrite twice, and ftell, an lseek, for -C).
+const idleThreadSrc = `#include <pthread.h>
+#include <unistd.h>
+static void *idle(void *a) { for (;;) pause(); return a; }
+__attribute__((constructor)) static void start(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, idle, 0);
+}
+`
+
+// buildIdleThread builds idleThreadSrc as a shared object to preload.
+func buildIdleThread(b *testing.B) string {
+	src := filepath.Join(b.TempDir(), "idlethread.c")
+	if err := os.WriteFile(src, []byte(idleThreadSrc), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return testutil.BuildC(b, "idlethread.so", []string{src}, "-shared", "-fPIC", "-pthread")
+}
+
+// cpuAtRate is tcpdump's CPU time per captured packet over ms at pps
+// frames a second of size bytes.
+func (c *capture) cpuAtRate(pace string, pps, ms, size int, label string) float64 {
+	c.b.Helper()
+	t0 := cpuNS(c.b, c.p.cmd.Process.Pid)
+	_, capd, drop, rx := c.step(pace, pps, ms, size)
+	used := cpuNS(c.b, c.p.cmd.Process.Pid) - t0
+	if capd == 0 {
+		c.b.Fatalf("%s: tcpdump captured nothing of %d frames", label, rx)
+	}
+	if drop != 0 || capd != rx {
+		c.b.Logf("%s: at the fixed %d kpps tcpdump lost %d of %d", label, pps/1000, rx-capd, rx)
+	}
+	return float64(used) / float64(capd)
+}
+
+func (c *capture) stop() {
+	c.b.Helper()
+	_ = c.p.cmd.Process.Signal(syscall.SIGINT)
+	if r := c.p.wait(10 * time.Second); r.timedOut {
+		c.b.Fatalf("tcpdump did not stop on SIGINT:\n%s", r.stderr)
+	}
+}
+
 func libLabel(lib testutil.Env) string {
 	if lib == testutil.Ours {
 		return "ours"
@@ -224,11 +280,16 @@ func libLabel(lib testutil.Env) string {
 // BenchmarkLiveRate: the highest rate at which tcpdump -w, default
 // settings, captures every frame of 1-second steps (search per library,
 // interleaved), and tcpdump's CPU time per captured packet at a fixed
-// rate both sustain (measured first, in the same tcpdump).
+// rate both sustain (measured first, in the same tcpdump). The CPU figure
+// is also measured for the system libpcap in a tcpdump made multithreaded
+// by one idle thread (idleThreadSrc): the share of ours' figure any
+// threaded library would cost (threaded-libpcap-cpu-ns/pkt; not a row of
+// the table).
 func BenchmarkLiveRate(b *testing.B) {
 	needLive(b)
 	b.Setenv(bufferEnv, "")
 	pace := buildPace(b)
+	idle := buildIdleThread(b)
 	for _, c := range []struct {
 		size, start, fixed int // bytes; kpps
 	}{
@@ -237,21 +298,16 @@ func BenchmarkLiveRate(b *testing.B) {
 	} {
 		b.Run(fmt.Sprintf("%dB", c.size), func(b *testing.B) {
 			var rate, cpu [2][]float64
+			var threaded []float64
 			oursBound := 0 // rounds in which ours' figure is a lower bound
 			for i := 0; i < benchRounds; i++ {
+				tc := startCaptureEnv(b, testutil.System, []string{"LD_PRELOAD=" + idle})
+				threaded = append(threaded, tc.cpuAtRate(pace, c.fixed*1000, 1000, c.size, "threaded libpcap"))
+				tc.stop()
 				for _, lib := range []testutil.Env{testutil.System, testutil.Ours} {
 					cp := startCapture(b, lib)
 					// CPU at the fixed rate, one second.
-					t0 := cpuNS(b, cp.p.cmd.Process.Pid)
-					_, capd, drop, rx := cp.step(pace, c.fixed*1000, 1000, c.size)
-					used := cpuNS(b, cp.p.cmd.Process.Pid) - t0
-					if capd == 0 {
-						b.Fatalf("%s: tcpdump captured nothing of %d frames", libLabel(lib), rx)
-					}
-					if drop != 0 || capd != rx {
-						b.Logf("%s: at the fixed %d kpps tcpdump lost %d of %d", libLabel(lib), c.fixed, rx-capd, rx)
-					}
-					cpu[lib] = append(cpu[lib], float64(used)/float64(capd))
+					cpu[lib] = append(cpu[lib], cp.cpuAtRate(pace, c.fixed*1000, 1000, c.size, libLabel(lib)))
 					cp.split()
 					best, bound, steps := cp.search(pace, c.size, c.start, 6, 1000)
 					note := ""
@@ -263,13 +319,10 @@ func BenchmarkLiveRate(b *testing.B) {
 					}
 					b.Logf("%s round %d: %.0f kpps%s; steps asked→received kpps:%s", libLabel(lib), i+1, best, note, steps)
 					rate[lib] = append(rate[lib], best)
-					_ = cp.p.cmd.Process.Signal(syscall.SIGINT)
-					if r := cp.p.wait(10 * time.Second); r.timedOut {
-						b.Fatalf("tcpdump did not stop on SIGINT:\n%s", r.stderr)
-					}
+					cp.stop()
 				}
 			}
-			b.Logf("%d-byte frames; the paced sender shares this machine's %d CPUs with tcpdump: compare the ratios", c.size, runtime.NumCPU())
+			b.Logf("%d-byte frames on %d CPUs (loss-free search: sender on CPU 0, receive side on the last): compare the ratios", c.size, runtime.NumCPU())
 			testutil.ReportPair(b, "lossfree-kpps", rate[testutil.Ours], rate[testutil.System])
 			// Most of ours' rounds ended at the sender's limit: its median
 			// is a lower bound (test/bench/table says so).
@@ -277,6 +330,8 @@ func BenchmarkLiveRate(b *testing.B) {
 				b.ReportMetric(float64(oursBound), "bound-lossfree-kpps")
 			}
 			testutil.ReportPair(b, "cpu-ns/pkt", cpu[testutil.Ours], cpu[testutil.System])
+			b.ReportMetric(testutil.Median(threaded), "threaded-libpcap-cpu-ns/pkt")
+			b.Logf("cpu-ns/pkt: libpcap in a tcpdump with one idle thread %s (what being multithreaded costs, as with any Go runtime)", fmtRuns(threaded))
 		})
 	}
 }
@@ -299,4 +354,15 @@ func BenchmarkLiveBurst(b *testing.B) {
 		}
 	}
 	testutil.ReportPair(b, "drops", drops[testutil.Ours], drops[testutil.System])
+}
+
+func fmtRuns(v []float64) string {
+	var sb strings.Builder
+	for i, x := range v {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		fmt.Fprintf(&sb, "%.1f", x)
+	}
+	return sb.String()
 }
