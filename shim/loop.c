@@ -13,12 +13,33 @@
 #include "pcapshim.h"
 #include "front.h"
 
+/*
+ * Gives the ring units the used-up batch pointed into back to the kernel.
+ * The stores have release semantics: every read of their packets happens
+ * before the kernel may overwrite them. A V3 block's packet count is
+ * cleared first, while the block is still ours (the source reads a free
+ * block's count to tell whether the kernel is filling it).
+ */
+void shim_release_held(pcap_t *p)
+{
+	int i;
+
+	for (i = 0; i < p->nheld; i++) {
+		if (p->held_v3)
+			__atomic_store_n(p->held[i] + 1, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(p->held[i], 0, __ATOMIC_RELEASE); /* TP_STATUS_KERNEL */
+	}
+	p->nheld = 0;
+}
+
 int shim_refill(pcap_t *p)
 {
 	const struct shim_backend *be;
 	sigset_t old;
 	int n;
 
+	shim_release_held(p);
+	p->ring_drained = 0;
 	p->batch_i = p->batch_n = 0;
 	if (p->eof)
 		return SHIM_FILL_EOF;
@@ -198,7 +219,14 @@ int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
  */
 static void give_back(pcap_t *p)
 {
-	p->drained = shim_refill(p) == SHIM_FILL_TIMEOUT;
+	int r;
+
+	if (p->drained && !p->nonblock) {
+		shim_release_held(p);	/* the fill emptied the ring */
+		return;
+	}
+	r = shim_refill(p);
+	p->drained = r == SHIM_FILL_TIMEOUT || (r > 0 && p->ring_drained);
 }
 
 /*
@@ -207,7 +235,8 @@ static void give_back(pcap_t *p)
  * fills again only once the wait says the ring, the socket or the bypass
  * eventfd is ready (poll returns at once if it became ready since: an
  * empty fill has handed every block back, so nothing pending is hidden
- * from poll). That saves a crossing into Go that would come back empty:
+ * from poll; the units a batch held go back before the wait). That saves
+ * a crossing into Go that would come back empty:
  * tcpdump's pcap_loop reads again as soon as a read returns, and each read
  * used to start with a fill. Crossings cost far more than the poll: each
  * one after a wait wakes Go runtime threads (sysmon, and the M it starts
@@ -218,10 +247,14 @@ static int live_fill(pcap_t *p)
 {
 	int r;
 
-	if (p->drained && !p->nonblock)
+	if (p->drained && !p->nonblock) {
+		shim_release_held(p);
 		return SHIM_FILL_TIMEOUT;
+	}
 	r = shim_refill(p);
-	p->drained = r == SHIM_FILL_TIMEOUT;
+	/* A fill that emptied the ring (the source says so) is as good as
+	 * an empty one: once its batch is used up, wait first. */
+	p->drained = r == SHIM_FILL_TIMEOUT || (r > 0 && p->ring_drained);
 	return r;
 }
 

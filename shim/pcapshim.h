@@ -124,6 +124,17 @@ struct pcap {
 	struct shim_pkt *batch;		/* SHIM_BATCH entries, calloc'ed */
 	int batch_n, batch_i;
 	int eof;			/* fill said EOF; next read returns 0 */
+	/*
+	 * Live ring: the ownership words of the ring units (TPACKET_V3 block
+	 * descriptors' block_status, V2 frames' tp_status) the batch points
+	 * into, which Go hands over to C with the batch: C gives them back to
+	 * the kernel once the batch is used up (shim_release_held), without
+	 * a crossing. held_v3: clear the block's packet count first.
+	 */
+	uint32_t *held[SHIM_BATCH + 1];
+	int nheld, held_v3;
+	int ring_drained;		/* the last fill emptied the ring: wait
+					 * before filling again */
 	struct pcap_pkthdr next_hdr;	/* what pcap_next_ex hands out */
 	u_char *oneshot;		/* live pcap_next_ex: copy of a packet
 					 * whose ring block went back */

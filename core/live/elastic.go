@@ -243,6 +243,8 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 			ov.inBatch = true
 			ov.got++
 		default:
+			// Nothing in the ring, nothing queued on the overflow.
+			s.drained = !ringOK && ov.drained
 			if n == 0 {
 				return 0, core.ErrTimeout
 			}

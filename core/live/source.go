@@ -71,6 +71,14 @@ type Source struct {
 	handed  bool
 	done    []int
 
+	// With ReleaseInC, the units the batch points into go to the caller
+	// with it (TakeHeld) and it hands them back; cHeld are those of the
+	// last batch (FilterChanged counts them as handed back, as libpcap's
+	// would be). drained: the last fill emptied the ring.
+	cRelease bool
+	cHeld    []int
+	drained  bool
+
 	// The ring's next packet, described by ringPeek and not yet taken.
 	rhead   core.Packet
 	rheadA  Aux
@@ -163,7 +171,8 @@ func (s *Source) FilterChanged(kernel bool) {
 		}
 		// Blocks finished but kept for the batch are free for libpcap,
 		// which hands them back as soon as their last packet is handled.
-		if atomic.LoadUint32(s.status(off)) != tpStatusKernel && !slices.Contains(s.done, off) {
+		if atomic.LoadUint32(s.status(off)) != tpStatusKernel && !slices.Contains(s.done, off) &&
+			!slices.Contains(s.cHeld, off) {
 			break
 		}
 	}
@@ -226,6 +235,27 @@ func (s *Source) release(block int) {
 	atomic.StoreUint32(s.status(block), tpStatusKernel)
 }
 
+// ReleaseInC says the caller (the C loop) takes the ring units each batch
+// points into with the batch (TakeHeld) and hands them back to the kernel
+// itself once the batch is used up, before the next Fill.
+func (s *Source) ReleaseInC() { s.cRelease = s.ring != nil }
+
+// TakeHeld passes the ownership words of the units the last batch points
+// into, at most max of them (the rest Fill releases), and whether they are
+// TPACKET_V3 block descriptors; and whether that fill emptied the ring.
+func (s *Source) TakeHeld(max int, put func(i int, status *uint32)) (n int, v3, drained bool) {
+	if !s.cRelease {
+		return 0, false, false
+	}
+	n = min(len(s.done), max)
+	for i, b := range s.done[:n] {
+		put(i, s.status(b))
+	}
+	s.cHeld = append(s.cHeld[:0], s.done[:n]...)
+	s.done = append(s.done[:0], s.done[n:]...)
+	return n, !s.v2, s.drained
+}
+
 // numPkts is a TPACKET_V3 block descriptor's packet count.
 func (s *Source) numPkts(block int) *uint32 {
 	return (*uint32)(unsafe.Pointer(&s.ring[s.unit(block)+blockNumPktsOffset]))
@@ -240,16 +270,22 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 	if s.ring == nil {
 		return 0, syscall.EBADF
 	}
-	for _, b := range s.done {
+	for _, b := range s.done { // what TakeHeld left (or everything)
 		s.release(b)
 	}
 	s.done = s.done[:0]
+	s.cHeld = s.cHeld[:0] // the caller has handed them back
 	s.handed = false
+	s.drained = false
 	if s.ov != nil {
 		return s.fillElastic(batch)
 	}
 	n := 0
-	for n < len(batch) && s.ringPeek() {
+	for n < len(batch) {
+		if !s.ringPeek() {
+			s.drained = true
+			break
+		}
 		batch[n] = s.rhead
 		a := s.rheadA
 		if s.userland || s.toFilter > 0 {

@@ -78,6 +78,7 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	p.fd = C.int(s.Fd())
 	p.selectable_fd = p.fd
 	p.ovfd = C.int(s.OverflowFd())
+	s.ReleaseInC() // shim_release_held
 	p.linktype = C.int(s.LinkType())
 	p.linktype_ext = p.linktype
 	p.snapshot = C.int(s.Snaplen())

@@ -89,6 +89,21 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 	liveParams(p, src)
 	batch := unsafe.Slice((*core.Packet)(unsafe.Pointer(p.batch)), C.SHIM_BATCH)
 	n, err := src.Fill(batch)
+	if ls, ok := src.(*live.Source); ok {
+		// The ring units this batch points into: the C loop hands
+		// them back when it is used up (shim_release_held).
+		held := p.held[:]
+		nh, v3, drained := ls.TakeHeld(len(held), func(i int, st *uint32) {
+			held[i] = (*C.uint32_t)(unsafe.Pointer(st))
+		})
+		p.nheld, p.held_v3, p.ring_drained = C.int(nh), 0, 0
+		if v3 {
+			p.held_v3 = 1
+		}
+		if drained {
+			p.ring_drained = 1
+		}
+	}
 	switch {
 	case n > 0:
 		return C.int(n)
