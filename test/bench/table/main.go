@@ -167,7 +167,7 @@ func verdict(r row) string {
 			return fmt.Sprintf("≥ %g×: met", g.minRatio)
 		}
 		if r.bound {
-			return fmt.Sprintf("≥ %g×: not measurable here (ours only a lower bound: the sender, sharing the CPUs, was the limit)", g.minRatio)
+			return fmt.Sprintf("≥ %g×: not measurable here (ours only a lower bound: the paced sender, on its own CPU, was the limit)", g.minRatio)
 		}
 		return fmt.Sprintf("≥ %g×: **missed**", g.minRatio)
 	case g.ratio > 0 && r.sys > 0:
