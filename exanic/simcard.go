@@ -204,6 +204,35 @@ func (c *SimCard) Time() uint64 { return c.tick }
 // Position is where the writer will put its next chunk.
 func (w *SimWriter) Position() (idx int, gen uint8) { return w.idx, w.gen }
 
+// UDPFrame is an Ethernet/IPv4/UDP frame from 10.0.0.2 (MAC 02:00:00:00:00:02)
+// port src to dst, MAC 10.0.0.1 port 9, with the given IP id and payload,
+// the IPv4 header checksum computed (tcpdump -v has nothing to flag): the
+// traffic the simulator's tools put on a simulated port.
+func UDPFrame(dst [6]byte, src, id uint16, payload []byte) []byte {
+	f := make([]byte, 14+20+8+len(payload))
+	copy(f, dst[:])
+	copy(f[6:], []byte{0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00})
+	ip := f[14:34]
+	ip[0], ip[8], ip[9] = 0x45, 64, 17
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+8+len(payload)))
+	binary.BigEndian.PutUint16(ip[4:], id)
+	copy(ip[12:], []byte{10, 0, 0, 2, 10, 0, 0, 1})
+	var sum uint32
+	for i := 0; i < 20; i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(ip[i:]))
+	}
+	for sum > 0xffff {
+		sum = sum&0xffff + sum>>16
+	}
+	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
+	udp := f[34:42]
+	binary.BigEndian.PutUint16(udp[0:], src)
+	binary.BigEndian.PutUint16(udp[2:], 9)
+	binary.BigEndian.PutUint16(udp[4:], uint16(8+len(payload)))
+	copy(f[42:], payload)
+	return f
+}
+
 // WithFCS appends the Ethernet FCS the card leaves on received frames.
 func WithFCS(frame []byte) []byte {
 	out := make([]byte, len(frame)+4)

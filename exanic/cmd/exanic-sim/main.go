@@ -44,31 +44,10 @@ func main() {
 	fmt.Printf("sent %d frames\n", *count)
 }
 
-// udpFrame is an Ethernet/IPv4/UDP frame 10.0.0.2:9 -> 10.0.0.1:9 whose
-// payload starts with seq.
+// udpFrame is a UDP frame to the port's MAC whose n-byte payload (at
+// least 4) starts with seq.
 func udpFrame(seq, n int) []byte {
-	if n < 4 {
-		n = 4
-	}
-	f := make([]byte, 14+20+8+n)
-	copy(f, []byte{0x64, 0x1b, 0x21, 0, 1, 0, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00})
-	ip := f[14:34]
-	ip[0], ip[8], ip[9] = 0x45, 64, 17
-	binary.BigEndian.PutUint16(ip[2:], uint16(20+8+n))
-	binary.BigEndian.PutUint16(ip[4:], uint16(seq))
-	copy(ip[12:], []byte{10, 0, 0, 2, 10, 0, 0, 1})
-	var sum uint32
-	for i := 0; i < 20; i += 2 {
-		sum += uint32(binary.BigEndian.Uint16(ip[i:]))
-	}
-	for sum > 0xffff {
-		sum = sum&0xffff + sum>>16
-	}
-	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
-	udp := f[34:42]
-	binary.BigEndian.PutUint16(udp[0:], 9)
-	binary.BigEndian.PutUint16(udp[2:], 9)
-	binary.BigEndian.PutUint16(udp[4:], uint16(8+n))
-	binary.BigEndian.PutUint32(f[42:], uint32(seq))
-	return f
+	payload := make([]byte, max(n, 4))
+	binary.BigEndian.PutUint32(payload, uint32(seq))
+	return exanic.UDPFrame([6]byte{0x64, 0x1b, 0x21, 0, 1, 0}, 9, uint16(seq), payload)
 }

@@ -69,33 +69,14 @@ func waitFile(path string) bool {
 	return false
 }
 
-// frame i: Ethernet, IPv4, UDP 10.0.0.2:4000+i -> 10.0.0.1:9, a payload of
-// 18+i%40 bytes; checksums computed so tcpdump -v has nothing to flag.
+// frame i: UDP 10.0.0.2:4000+i -> 10.0.0.1:9 with a payload of 18+i%40
+// bytes i, i+1, ….
 func frame(i int) []byte {
-	payload := 18 + i%40
-	b := make([]byte, 14+20+8+payload)
-	copy(b, []byte{0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00})
-	ip := b[14:34]
-	ip[0], ip[8], ip[9] = 0x45, 64, 17
-	binary.BigEndian.PutUint16(ip[2:], uint16(20+8+payload))
-	binary.BigEndian.PutUint16(ip[4:], uint16(i))
-	copy(ip[12:], []byte{10, 0, 0, 2, 10, 0, 0, 1})
-	var sum uint32
-	for j := 0; j < 20; j += 2 {
-		sum += uint32(binary.BigEndian.Uint16(ip[j:]))
+	payload := make([]byte, 18+i%40)
+	for j := range payload {
+		payload[j] = byte(i + j)
 	}
-	for sum > 0xffff {
-		sum = sum&0xffff + sum>>16
-	}
-	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
-	udp := b[34:42]
-	binary.BigEndian.PutUint16(udp[0:], uint16(4000+i))
-	binary.BigEndian.PutUint16(udp[2:], 9)
-	binary.BigEndian.PutUint16(udp[4:], uint16(8+payload))
-	for j := range b[42:] {
-		b[42+j] = byte(i + j)
-	}
-	return b
+	return exanic.UDPFrame([6]byte{0x02, 0, 0, 0, 0, 0x01}, uint16(4000+i), uint16(i), payload)
 }
 
 // writePcap writes frames as a microsecond pcap file, Ethernet, all stamped
