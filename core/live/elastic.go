@@ -45,8 +45,7 @@ type overflow struct {
 	headA  Aux
 	headOK bool
 
-	hot      bool   // the last recvmmsg returned packets
-	drained  bool   // and it emptied the queue
+	drained  bool   // the last recvmmsg emptied the queue (n > 0: it returned packets)
 	checked  int64  // when it was made (ns since the epoch, less stampMargin)
 	inBatch  bool   // the current batch points into m
 	toFilter bool   // kernel filter changed: queued packets passed the old one
@@ -149,7 +148,7 @@ func (s *Source) OverflowCount() uint64 {
 // recv refills the overflow queue without blocking. Errors (ENETDOWN when
 // the device goes down, as on the ring's socket, which reports them) are
 // left to the ring: the overflow is then simply empty.
-func (ov *overflow) recv(s *Source) {
+func (ov *overflow) recv() {
 	ov.next, ov.n, ov.headOK = 0, 0, false
 	r, err := ov.m.receive(ov.fd, ov.m.n)
 	// The queue was empty after this call only if it returned less
@@ -158,11 +157,10 @@ func (ov *overflow) recv(s *Source) {
 	ov.drained = err != nil || r < ov.m.n
 	ov.checked = time.Now().Add(-stampMargin).UnixNano()
 	if err != nil || r == 0 {
-		ov.hot = false
 		ov.toFilter = false // the queue the filter change found is gone
 		return
 	}
-	ov.n, ov.hot = r, true
+	ov.n = r
 }
 
 // stampMargin bounds the time between a packet's kernel time stamp and
@@ -172,7 +170,7 @@ const stampMargin = time.Millisecond
 // mayHaveOlder says whether the overflow queue, not read since, may hold
 // packets stamped before ring packet p.
 func (ov *overflow) mayHaveOlder(s *Source, p *core.Packet) bool {
-	return ov.hot && (!ov.drained || p.Sec*1e9+p.Frac*s.fracNs() > ov.checked)
+	return ov.n > 0 && (!ov.drained || p.Sec*1e9+p.Frac*s.fracNs() > ov.checked)
 }
 
 // peek describes the next queued overflow packet; false when none is left.
@@ -202,7 +200,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 	ov := s.ov
 	ov.inBatch = false
 	if ov.next >= ov.n {
-		ov.recv(s)
+		ov.recv()
 	}
 	n := 0
 	for n < len(batch) {
@@ -212,7 +210,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 			if ov.inBatch {
 				break // the next fill looks again, first
 			}
-			ov.recv(s)
+			ov.recv()
 			ovOK = ov.peek(s)
 		}
 		if !ringOK && ovOK && s.ringOpen() {
@@ -224,13 +222,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 		}
 		switch {
 		case ringOK && (!ovOK || !later(&s.rhead, &ov.head)):
-			batch[n] = s.rhead
-			a := s.rheadA
-			if s.userland || s.toFilter > 0 {
-				a.UFilter = 1
-			}
-			s.put(n, a)
-			s.ringTake()
+			s.ringTake(batch, n)
 		case ovOK:
 			batch[n] = ov.head
 			a := ov.headA

@@ -464,10 +464,7 @@ func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	// up to whole frames, gives the count.
 	buf := s.bufferSize(o)
 	frameSize := MaxSnaplen
-	blockSize := os.Getpagesize()
-	for blockSize < frameSize {
-		blockSize <<= 1
-	}
+	blockSize := blockFor(frameSize)
 	perBlock := blockSize / frameSize
 	frames := (buf + frameSize - 1) / frameSize
 
@@ -486,35 +483,17 @@ func (s *Source) setupRing(o Options) (warn, fail *Error) {
 	case o.TimeoutMs > 0:
 		tov = uint32(o.TimeoutMs)
 	}
-	for {
-		blocks := frames / perBlock
-		if blocks == 0 {
-			blocks = 1
-		}
+	s.blockSize = blockSize
+	if fail := s.mapRing(frames, func(frames int) (int, int, error) {
+		blocks := max(frames/perBlock, 1)
 		// struct tpacket_req3
 		req := [7]uint32{uint32(blockSize), uint32(blocks), uint32(frameSize),
 			uint32(blocks * perBlock), tov, 0, 0}
-		err := setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
-		if err == nil {
-			s.blockSize, s.blocks, s.ringBlocks = blockSize, blocks, blocks
-			break
-		}
-		if err != syscall.ENOMEM || frames <= 1 {
-			return nil, sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
-		}
-		// Shrink by 5% (by one when small) until the kernel agrees.
-		if frames < 20 {
-			frames--
-		} else {
-			frames -= frames / 20
-		}
+		return blocks, frames, setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
+	}); fail != nil {
+		return nil, fail
 	}
-	ring, err := syscall.Mmap(fd, 0, s.blockSize*s.blocks,
-		syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, sysErr(ErrGeneric, "can't mmap rx ring", err)
-	}
-	s.ring = ring
+	s.blocks = s.ringBlocks
 	s.bufsize = frameSize
 	return warn, nil
 }

@@ -1,7 +1,6 @@
 package live
 
 import (
-	"os"
 	"syscall"
 	"unsafe"
 
@@ -75,10 +74,7 @@ func (s *Source) setupRingV2(o Options) (warn, fail *Error) {
 
 	buf := s.bufferSize(o)
 	frames := (buf + frameSize - 1) / frameSize
-	blockSize := os.Getpagesize()
-	for blockSize < frameSize {
-		blockSize <<= 1
-	}
+	blockSize := blockFor(frameSize)
 	perBlock := blockSize / frameSize
 	if o.BufferSize <= 0 {
 		// Our default (sized for a burst, see DefaultBufferSize) bounds
@@ -94,33 +90,16 @@ func (s *Source) setupRingV2(o Options) (warn, fail *Error) {
 	} else if w != nil {
 		warn = w
 	}
-	for {
+	s.blockSize = blockSize
+	if fail := s.mapRing(frames, func(frames int) (int, int, error) {
 		blocks := frames / perBlock
 		frames = blocks * perBlock
 		// struct tpacket_req
 		req := [4]uint32{uint32(blockSize), uint32(blocks), uint32(frameSize), uint32(frames)}
-		err := setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
-		if err == nil {
-			s.blockSize, s.ringBlocks = blockSize, blocks
-			break
-		}
-		if err != syscall.ENOMEM || blocks <= 1 {
-			return nil, sysErr(ErrGeneric, "can't create rx ring on packet socket", err)
-		}
-		if frames < 20 {
-			frames--
-		} else {
-			frames -= frames / 20
-		}
+		return blocks, frames, setsockopt(fd, solPacket, packetRxRing, unsafe.Pointer(&req), unsafe.Sizeof(req))
+	}); fail != nil {
+		return nil, fail
 	}
-	// With no block (a buffer smaller than one) the kernel accepts the
-	// empty ring and mmap of nothing fails with EINVAL, as for libpcap.
-	ring, err := syscall.Mmap(fd, 0, s.blockSize*s.ringBlocks,
-		syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, sysErr(ErrGeneric, "can't mmap rx ring", err)
-	}
-	s.ring = ring
 	s.v2 = true
 	s.frameSize, s.perBlock = frameSize, perBlock
 	s.blocks = s.ringBlocks * perBlock // frames play the part of blocks

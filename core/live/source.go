@@ -286,13 +286,7 @@ func (s *Source) Fill(batch []core.Packet) (int, error) {
 			s.drained = true
 			break
 		}
-		batch[n] = s.rhead
-		a := s.rheadA
-		if s.userland || s.toFilter > 0 {
-			a.UFilter = 1
-		}
-		s.put(n, a)
-		s.ringTake()
+		s.ringTake(batch, n)
 		n++
 	}
 	if n == 0 {
@@ -347,9 +341,15 @@ func (s *Source) ringPeek() bool {
 	return true
 }
 
-// ringTake moves past the packet ringPeek described: the batch now points
-// into its block.
-func (s *Source) ringTake() {
+// ringTake puts the packet ringPeek described in batch entry n (with its
+// aux entry) and moves past it: the batch now points into its block.
+func (s *Source) ringTake(batch []core.Packet, n int) {
+	batch[n] = s.rhead
+	a := s.rheadA
+	if s.userland || s.toFilter > 0 {
+		a.UFilter = 1
+	}
+	s.put(n, a)
 	s.rheadOK = false
 	s.handed = true
 	if s.left == 0 {
