@@ -7,7 +7,6 @@
  * Used by the live tests inside their own network namespace.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -42,15 +41,9 @@ int main(int argc, char **argv)
 	while (sent < count) {
 		int n = count - sent < BATCH ? (int)(count - sent) : BATCH, r;
 
-		udpsend_number(frames, n, sent);
-		r = sendmmsg(fd, msgs, (unsigned)n, 0);
-		if (r < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
-				continue;	/* the device is busy: try again */
-			perror("sendmmsg");
+		if ((r = udpsend_batch(fd, frames, msgs, n, sent)) < 0)
 			return 1;
-		}
-		sent += r;
+		sent += r;	/* 0: the device is busy, try again */
 	}
 	printf("%ld\n", sent);
 	return 0;

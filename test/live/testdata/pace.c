@@ -10,7 +10,6 @@
  * network namespace.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -72,15 +71,9 @@ int main(int argc, char **argv)
 		if (due > now_ns())
 			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 				;
-		udpsend_number(frames, n, sent);
-		r = sendmmsg(fd, msgs, (unsigned)n, 0);
-		if (r < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
-				continue;	/* the device is busy: try again */
-			perror("sendmmsg");
+		if ((r = udpsend_batch(fd, frames, msgs, n, sent)) < 0)
 			return 1;
-		}
-		sent += r;
+		sent += r;	/* 0: the device is busy, try again */
 	}
 	printf("%ld %lld\n", sent, now_ns() - t0);
 	return 0;

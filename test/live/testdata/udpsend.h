@@ -7,6 +7,7 @@
 #ifndef UDPSEND_H
 #define UDPSEND_H
 
+#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -75,6 +76,25 @@ static void udpsend_number(unsigned char (*frames)[MAXFRAME], int n, long first)
 		p[2] = (unsigned char)(seq >> 8);
 		p[3] = (unsigned char)seq;
 	}
+}
+
+/*
+ * Numbers n frames from first and sends them: the count sent (0 when the
+ * device is busy: try again), or -1 after perror.
+ */
+static int udpsend_batch(int fd, unsigned char (*frames)[MAXFRAME],
+    struct mmsghdr *msgs, int n, long first)
+{
+	int r;
+
+	udpsend_number(frames, n, first);
+	r = sendmmsg(fd, msgs, (unsigned)n, 0);
+	if (r >= 0)
+		return r;
+	if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
+		return 0;
+	perror("sendmmsg");
+	return -1;
 }
 
 #endif
