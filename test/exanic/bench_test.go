@@ -4,18 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pcapshim/pcapshim/exanic"
+	"github.com/pcapshim/pcapshim/test/testutil"
 )
-
-var statsLine = regexp.MustCompile(`(\d+) packets? captured[\s,]+(\d+) packets? received by filter[\s,]+(\d+) packets? dropped by kernel`)
 
 // simCapture is tcpdump -i exsim0 -w FILE through our library on the
 // simulated card; the file lives in a tmpfs directory removed at the end,
@@ -54,16 +51,11 @@ func startSimCapture(b *testing.B, size int) *simCapture {
 // the new report.
 func (c *simCapture) poll() {
 	c.b.Helper()
-	_ = c.p.cmd.Process.Signal(syscall.SIGUSR1)
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		all := statsLine.FindAllStringSubmatch(c.p.errText(), -1)
-		if len(all) > c.seen {
-			m := all[len(all)-1]
-			c.seen = len(all)
-			c.captured, _ = strconv.Atoi(m[1])
-			c.dropped, _ = strconv.Atoi(m[3])
-			return
-		}
+	var ok bool
+	c.captured, c.dropped, ok = testutil.PollTcpdumpStats(
+		func() { _ = c.p.cmd.Process.Signal(syscall.SIGUSR1) }, c.p.errText, &c.seen)
+	if ok {
+		return
 	}
 	c.b.Fatalf("tcpdump printed no statistics on SIGUSR1 within 5 s:\n%s", c.p.errText())
 }

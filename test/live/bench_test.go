@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -29,8 +28,6 @@ import (
 
 // benchRounds is how many interleaved runs each live comparison makes.
 const benchRounds = 3
-
-var lastStats = regexp.MustCompile(`(\d+) packets? captured[\s,]+(\d+) packets? received by filter[\s,]+(\d+) packets? dropped by kernel`)
 
 // capture is tcpdump -i pb -w /dev/null (what the issue names) running in
 // a namespace of its own. An earlier version wrote a rotated tmpfs file
@@ -65,16 +62,11 @@ func startCaptureEnv(b *testing.B, lib testutil.Env, extra []string) *capture {
 // the new report.
 func (c *capture) poll() {
 	c.b.Helper()
-	_ = c.p.cmd.Process.Signal(syscall.SIGUSR1)
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		all := lastStats.FindAllStringSubmatch(c.p.errText(), -1)
-		if len(all) > c.statsSeen {
-			m := all[len(all)-1]
-			c.statsSeen = len(all)
-			c.captured, _ = strconv.Atoi(m[1])
-			c.dropped, _ = strconv.Atoi(m[3])
-			return
-		}
+	var ok bool
+	c.captured, c.dropped, ok = testutil.PollTcpdumpStats(
+		func() { _ = c.p.cmd.Process.Signal(syscall.SIGUSR1) }, c.p.errText, &c.statsSeen)
+	if ok {
+		return
 	}
 	c.b.Fatalf("tcpdump printed no statistics on SIGUSR1 within 5 s:\n%s", c.p.errText())
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // Median is the middle value of v (the upper one for an even count).
@@ -84,4 +87,27 @@ func WriteSizeMix(tb testing.TB, path string, n int) {
 	if err := w.Flush(); err != nil {
 		tb.Fatalf("writing %s: %v", path, err)
 	}
+}
+
+// tcpdumpStats matches the statistics tcpdump prints at the end and on
+// SIGUSR1.
+var tcpdumpStats = regexp.MustCompile(`(\d+) packets? captured[\s,]+(\d+) packets? received by filter[\s,]+(\d+) packets? dropped by kernel`)
+
+// PollTcpdumpStats asks a running tcpdump for its statistics (signal sends
+// it SIGUSR1) and waits, at most 5 s, for a report after the *seen reports
+// already read from its stderr (text); it counts the new one in *seen.
+// ok is false if none came.
+func PollTcpdumpStats(signal func(), text func() string, seen *int) (captured, dropped int, ok bool) {
+	signal()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		all := tcpdumpStats.FindAllStringSubmatch(text(), -1)
+		if len(all) > *seen {
+			m := all[len(all)-1]
+			*seen = len(all)
+			captured, _ = strconv.Atoi(m[1])
+			dropped, _ = strconv.Atoi(m[3])
+			return captured, dropped, true
+		}
+	}
+	return 0, 0, false
 }
