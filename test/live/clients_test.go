@@ -89,15 +89,7 @@ func compareAfter(t *testing.T, sc scenario, after func(t *testing.T) string) (s
 		art[i] = after(t)
 	}
 	sys, ours := res[0], res[1]
-	if sys.stdout != ours.stdout {
-		t.Errorf("stdout differs\n--- system libpcap:\n%s--- pcapshim:\n%s", sys.stdout, ours.stdout)
-	}
-	if !sc.stdoutOnly && sys.stderr != ours.stderr {
-		t.Errorf("stderr differs\n--- system libpcap:\n%s--- pcapshim:\n%s", sys.stderr, ours.stderr)
-	}
-	if sys.exit != ours.exit {
-		t.Errorf("exit status: system libpcap %d, pcapshim %d", sys.exit, ours.exit)
-	}
+	sameResults(t, sc, sys, ours)
 	if art[0] != art[1] {
 		t.Errorf("what the program wrote differs\n--- system libpcap:\n%s--- pcapshim:\n%s", art[0], art[1])
 	}
@@ -549,13 +541,7 @@ func TestDumpcapLinkEvents(t *testing.T) {
 			argv:   []string{dc, "-q", "-i", devB, "-c", "2", "-w", path},
 			marker: "Capturing on",
 			ring:   true,
-			act: func(t *testing.T, ns string, _ *proc) {
-				sh(t, "ip", "-n", ns, "link", "set", devB, "down")
-				time.Sleep(100 * time.Millisecond)
-				sh(t, "ip", "-n", ns, "link", "set", devB, "up")
-				time.Sleep(100 * time.Millisecond)
-				send(t, ns, devA, f)
-			},
+			act:    downUpSend(devB, f),
 		}, func(t *testing.T) string { return readBack(t, path) })
 		if got := strings.Count(back, "\t0x0000:"); got != len(f) {
 			t.Errorf("%d packets after down/up, want %d:\n%s", got, len(f), back)

@@ -382,6 +382,14 @@ func compare(t *testing.T, sc scenario) result {
 		t.Fatalf("run with pcapshim timed out (system run took %v):\nstdout:\n%s\nstderr:\n%s",
 			sys.elapsed, ours.stdout, ours.stderr)
 	}
+	sameResults(t, sc, sys, ours)
+	return ours
+}
+
+// sameResults reports where the two libraries' runs differ: stdout,
+// stderr (unless the scenario compares stdout only), exit status.
+func sameResults(t *testing.T, sc scenario, sys, ours result) {
+	t.Helper()
 	if sys.stdout != ours.stdout {
 		t.Errorf("stdout differs\n--- system libpcap:\n%s--- pcapshim:\n%s", sys.stdout, ours.stdout)
 	}
@@ -391,7 +399,18 @@ func compare(t *testing.T, sc scenario) result {
 	if sys.exit != ours.exit {
 		t.Errorf("exit status: system libpcap %d, pcapshim %d", sys.exit, ours.exit)
 	}
-	return ours
+}
+
+// downUpSend is an act that takes dev down and up again, then sends
+// frames on dev's peer devA.
+func downUpSend(dev string, frames [][]byte) func(*testing.T, string, *proc) {
+	return func(t *testing.T, ns string, _ *proc) {
+		sh(t, "ip", "-n", ns, "link", "set", dev, "down")
+		time.Sleep(100 * time.Millisecond)
+		sh(t, "ip", "-n", ns, "link", "set", dev, "up")
+		time.Sleep(100 * time.Millisecond)
+		send(t, ns, devA, frames)
+	}
 }
 
 // --- frames ---

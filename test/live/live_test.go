@@ -203,13 +203,7 @@ func TestErrors(t *testing.T) {
 		compare(t, scenario{
 			argv:   tcpdump("-i", devB, "-c", "2"),
 			marker: listening,
-			act: func(t *testing.T, ns string, _ *proc) {
-				sh(t, "ip", "-n", ns, "link", "set", devB, "down")
-				time.Sleep(100 * time.Millisecond)
-				sh(t, "ip", "-n", ns, "link", "set", devB, "up")
-				time.Sleep(100 * time.Millisecond)
-				send(t, ns, devA, f)
-			},
+			act:    downUpSend(devB, f),
 		})
 	})
 }
