@@ -529,7 +529,6 @@ int shim_live_setfilter(pcap_t *p)
 
 	p->ufilter_all = 1;
 	if (p->bypass) {	/* no socket: the C loop filters everything */
-		p->kfilter = 0;
 		if (shim_debug())
 			fprintf(stderr, "pcapshim: filter (%u instructions) runs in userspace%s\n",
 			    p->fcode.bf_len, p->engine != NULL ? " (fast engine)" : "");
@@ -567,13 +566,12 @@ int shim_live_setfilter(pcap_t *p)
 	free(fcode.filter);
 	if (err == -2)
 		return PCAP_ERROR;
-	p->kfilter = !p->ufilter_all;
 	if (shim_debug())
 		fprintf(stderr, "pcapshim: filter (%u instructions) %s\n", p->fcode.bf_len,
-		    p->kfilter ? "attached to the kernel (SO_ATTACH_FILTER)" : "runs in userspace");
+		    !p->ufilter_all ? "attached to the kernel (SO_ATTACH_FILTER)" : "runs in userspace");
 	/* Packets already described in the batch passed the old filter (or
 	 * none): the new one decides in userspace, as for the ring blocks. */
-	if (p->kfilter)
+	if (!p->ufilter_all)
 		for (i = p->batch_i; i < p->batch_n; i++)
 			p->aux[i].ufilter = 1;
 	if ((be = shim_be(p->errbuf)) == NULL)

@@ -68,13 +68,18 @@ static int take_break(pcap_t *p)
 	return 1;
 }
 
-static int passes(pcap_t *p, const struct shim_pkt *k)
+/* The userspace filter's verdict on a packet of wire length len. */
+static int passes_len(pcap_t *p, const u_char *d, u_int len, u_int caplen)
 {
 	if (p->engine != NULL)
-		return shim_engine_run(p->engine, k->data, k->hdr.len,
-		    k->hdr.caplen) != 0;
+		return shim_engine_run(p->engine, d, len, caplen) != 0;
 	return p->fcode.bf_insns == NULL ||
-	    bpf_filter(p->fcode.bf_insns, k->data, k->hdr.len, k->hdr.caplen) != 0;
+	    bpf_filter(p->fcode.bf_insns, d, len, caplen) != 0;
+}
+
+static int passes(pcap_t *p, const struct shim_pkt *k)
+{
+	return passes_len(p, k->data, k->hdr.len, k->hdr.caplen);
 }
 
 /*
@@ -97,11 +102,7 @@ static int live_finish(pcap_t *p, int i)
 			if (shim_filter_vlan(p->fcode.bf_insns, k->data, wire,
 			    k->hdr.caplen, a->vlanp, a->tci & 0x0fff) == 0)
 				return 0;
-		} else if (p->engine != NULL) {
-			if (shim_engine_run(p->engine, k->data, wire, k->hdr.caplen) == 0)
-				return 0;
-		} else if (bpf_filter(p->fcode.bf_insns, k->data, wire,
-		    k->hdr.caplen) == 0) {
+		} else if (!passes_len(p, k->data, wire, k->hdr.caplen)) {
 			return 0;
 		}
 	}

@@ -98,7 +98,6 @@ struct pcap {
 	struct shim_aux *aux;		/* SHIM_BATCH entries beside batch, or NULL */
 	int ufilter_all;		/* userspace filters every packet (no
 					 * kernel filter attached) */
-	int kfilter;			/* a kernel filter is attached */
 	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */
 	/* The recvmmsg path (no ring) buffers as the ring's block timeout
 	 * does: packets that arrive while the reader waits are held in the
@@ -176,7 +175,7 @@ struct shim_backend {
 	int (*dlt_to_linktype)(int dlt);	/* -1 if none */
 	/* live: activate from p->opt_* (0, warning > 0, or PCAP_ERROR*; empty
 	 * errbuf = pcap_statustostr text), and the hook called after
-	 * pcap_setfilter attached (p->kfilter 1) or removed (0) the kernel
+	 * pcap_setfilter attached (p->ufilter_all 0) or removed (1) the kernel
 	 * filter: the source then knows which ring blocks still need the
 	 * userspace filter (0, or < 0 with text in p->errbuf). */
 	int (*open_live)(struct pcap *p, char *errbuf);

@@ -79,6 +79,8 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	p.selectable_fd = p.fd
 	p.ovfd = C.int(s.OverflowFd())
 	s.ReleaseInC() // shim_release_held
+	// The aux entries beside the batch (shim_activate_live made them).
+	s.SetAux(unsafe.Slice((*live.Aux)(unsafe.Pointer(p.aux)), C.SHIM_BATCH))
 	p.linktype = C.int(s.LinkType())
 	p.linktype_ext = p.linktype
 	p.snapshot = C.int(s.Snaplen())
@@ -111,14 +113,10 @@ var _ [unsafe.Sizeof(C.struct_shim_aux{}) - live.AuxSize]struct{}
 var _ [live.AuxSize - unsafe.Sizeof(C.struct_shim_aux{})]struct{}
 
 // liveParams passes the handle's current link type and direction to a live
-// source before each fill (both can change between fills), and the aux
-// entries beside the batch.
+// source before each fill (both can change between fills).
 func liveParams(p *C.struct_pcap, src any) {
 	if s, ok := src.(*live.Source); ok {
 		s.SetParams(int(p.linktype), int(p.direction))
-		if p.aux != nil {
-			s.SetAux(unsafe.Slice((*live.Aux)(unsafe.Pointer(p.aux)), C.SHIM_BATCH))
-		}
 	}
 }
 
@@ -134,7 +132,7 @@ func liveLinuxExt(p *C.struct_pcap) bool {
 }
 
 // pcapshim_go_live_filter is called after pcap_setfilter attached the
-// program to the socket (p->kfilter 1) or left it to userspace (0): the
+// program to the socket (p->ufilter_all 0) or left it to userspace (1): the
 // source then marks which packets the C loop still filters. Returns 0, or
 // < 0 with text in p->errbuf.
 //
@@ -151,6 +149,6 @@ func pcapshim_go_live_filter(p *C.struct_pcap) (rc C.int) {
 		setErr(&p.errbuf[0], "pcapshim: handle has no source (closed?)")
 		return C.PCAP_ERROR
 	}
-	s.FilterChanged(p.kfilter != 0)
+	s.FilterChanged(p.ufilter_all == 0)
 	return 0
 }
