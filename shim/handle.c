@@ -252,6 +252,7 @@ void pcap_close(pcap_t *p)
 	free(p->device);
 	free(p->batch);
 	free(p->aux);
+	free(p->ring);
 	free(p->oneshot);
 	free(p);
 }

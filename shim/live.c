@@ -70,7 +70,8 @@ int shim_activate_live(pcap_t *p)
 
 	if ((be = shim_be(p->errbuf)) == NULL)
 		return PCAP_ERROR;
-	if (p->aux == NULL && (p->aux = calloc(SHIM_BATCH, sizeof *p->aux)) == NULL) {
+	if ((p->aux == NULL && (p->aux = calloc(SHIM_BATCH, sizeof *p->aux)) == NULL) ||
+	    (p->ring == NULL && (p->ring = calloc(1, sizeof *p->ring)) == NULL)) {
 		snprintf(p->errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
 		return PCAP_ERROR;
 	}

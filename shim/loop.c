@@ -43,6 +43,12 @@ int shim_refill(pcap_t *p)
 	p->batch_i = p->batch_n = 0;
 	if (p->eof)
 		return SHIM_FILL_EOF;
+	/* A live V3 ring is walked in C while Go has nothing to merge. */
+	if (p->ring != NULL && (n = shim_ring_fill(p)) != 0) {
+		if (n > 0)
+			p->batch_n = n;
+		return n;
+	}
 	if ((be = shim_be(p->errbuf)) == NULL)
 		return SHIM_FILL_ERR;
 	shim_enter_go(&old);

@@ -49,6 +49,32 @@ struct shim_aux {
 				 * (the filter's wire length excludes it) */
 };
 
+/*
+ * Live TPACKET_V3 ring: where the walk is, shared by the Go source (which
+ * sets the ring up and walks it when the elastic buffer's overflow socket
+ * has packets to merge) and ring.c, which walks it in C in the steady state
+ * so that no packet needs a crossing into Go. One thread at a time uses it
+ * (reads on a handle are serialised). core/live.RingShare mirrors it.
+ */
+struct shim_ring {
+	uint64_t base;		/* the mmap'ed ring's address */
+	uint32_t block_size;
+	uint32_t blocks;
+	uint32_t cur;		/* block being read, or the next to read */
+	uint32_t in_block;	/* cur is ours: next and left locate its rest */
+	uint32_t next;		/* ring offset of cur's next unread packet */
+	uint32_t left;		/* cur's unread packets */
+	int32_t to_filter;	/* blocks whose packets passed an older kernel
+				 * filter (libpcap's blocks_to_filter_in_userland) */
+	int32_t lo_ifindex;	/* loopback's ifindex: its outgoing copies are skipped */
+	uint8_t c_walk;		/* ring.c may walk (a V3 ring; Go set it) */
+	uint8_t go_pending;	/* Go holds packets it has read (a described
+				 * ring packet, overflow messages): Go fills next */
+	uint8_t c_filled;	/* ring.c filled a batch since Go last looked */
+	uint8_t pad[5];
+	uint64_t c_batches;	/* batches ring.c filled (the debug report) */
+};
+
 enum shim_kind {
 	SHIM_KIND_NONE = 0,	/* pcap_create'd, not activated */
 	SHIM_KIND_OFFLINE,	/* a savefile */
@@ -96,6 +122,7 @@ struct pcap {
 	int netdown;			/* saw ENETDOWN, device still there */
 	long long ifdrop_base;		/* sysfs drop counters at last pcap_stats; -1 = off */
 	struct shim_aux *aux;		/* SHIM_BATCH entries beside batch, or NULL */
+	struct shim_ring *ring;		/* the V3 ring's walk (ring.c), or NULL */
 	int ufilter_all;		/* userspace filters every packet (no
 					 * kernel filter attached) */
 	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */

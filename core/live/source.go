@@ -79,6 +79,11 @@ type Source struct {
 	cHeld    []int
 	drained  bool
 
+	// The walk's position in C memory, shared with the C loop (share.go),
+	// or nil: the fields above are then the only copy.
+	sh        *RingShare
+	goBatches uint64 // Fill's batches with packets, for the debug report
+
 	// The ring's next packet, described by ringPeek and not yet taken.
 	rhead   core.Packet
 	rheadA  Aux
@@ -146,6 +151,8 @@ func (s *Source) VLANExt() bool { return s.vlanExt }
 // walking back from the current one over the kernel-owned (free) ones and
 // keeping one more for a packet the old filter was still accepting.
 func (s *Source) FilterChanged(kernel bool) {
+	s.loadCursor()
+	defer s.saveCursor()
 	s.userland = !kernel
 	s.toFilter = 0
 	if s.ov != nil {
@@ -253,6 +260,9 @@ func (s *Source) TakeHeld(max int, put func(i int, status *uint32)) (n int, v3, 
 	}
 	s.cHeld = append(s.cHeld[:0], s.done[:n]...)
 	s.done = append(s.done[:0], s.done[n:]...)
+	if s.sh != nil && len(s.done) > 0 {
+		s.sh.GoPending = 1 // the next Fill releases them
+	}
 	return n, !s.v2, s.drained
 }
 
@@ -264,6 +274,16 @@ func (s *Source) numPkts(block int) *uint32 {
 // Fill describes the packets of the blocks the kernel has retired, without
 // blocking. It returns core.ErrTimeout when none is ready.
 func (s *Source) Fill(batch []core.Packet) (int, error) {
+	s.loadCursor()
+	n, err := s.fill(batch)
+	s.saveCursor()
+	if n > 0 {
+		s.goBatches++
+	}
+	return n, err
+}
+
+func (s *Source) fill(batch []core.Packet) (int, error) {
 	if s.mm != nil {
 		return s.fillMmsg(batch)
 	}

@@ -81,6 +81,8 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	s.ReleaseInC() // shim_release_held
 	// The aux entries beside the batch (shim_activate_live made them).
 	s.SetAux(unsafe.Slice((*live.Aux)(unsafe.Pointer(p.aux)), C.SHIM_BATCH))
+	// The ring walk, shared with the C loop (shim/ring.c).
+	s.ShareRing((*live.RingShare)(unsafe.Pointer(p.ring)))
 	p.linktype = C.int(s.LinkType())
 	p.linktype_ext = p.linktype
 	p.snapshot = C.int(s.Snaplen())
@@ -111,6 +113,8 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 // The C and Go views of one aux entry must agree.
 var _ [unsafe.Sizeof(C.struct_shim_aux{}) - live.AuxSize]struct{}
 var _ [live.AuxSize - unsafe.Sizeof(C.struct_shim_aux{})]struct{}
+var _ [unsafe.Sizeof(C.struct_shim_ring{}) - live.RingShareSize]struct{}
+var _ [live.RingShareSize - unsafe.Sizeof(C.struct_shim_ring{})]struct{}
 
 // liveParams passes the handle's current link type and direction to a live
 // source before each fill (both can change between fills).

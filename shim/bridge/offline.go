@@ -128,9 +128,16 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 func pcapshim_go_close(p *C.struct_pcap) {
 	defer func() { _ = recover() }()
 	if s := handles.Remove(uintptr(p.goh)); s != nil {
-		if l, ok := s.(*live.Source); ok && l.OverflowFd() >= 0 && debugOn() {
-			debugf("pcapshim: %s closed: %d packets came through the overflow socket",
-				C.GoString(p.device), l.OverflowCount())
+		if l, ok := s.(*live.Source); ok && debugOn() {
+			dev := C.GoString(p.device)
+			if l.OverflowFd() >= 0 {
+				debugf("pcapshim: %s closed: %d packets came through the overflow socket",
+					dev, l.OverflowCount())
+			}
+			if l.Version() != 0 {
+				c, g := l.Batches()
+				debugf("pcapshim: %s closed: ring batches filled in C %d, in Go %d", dev, c, g)
+			}
 		}
 		s.Close()
 	}

@@ -24,6 +24,9 @@ import (
 
 const elasticEnv = "PCAPSHIM_ELASTIC"
 
+// cwalkEnv set to 0 keeps the ring walk in Go (core/live.CWalkEnv).
+const cwalkEnv = "PCAPSHIM_CWALK"
+
 // seqs reads a pcap file written from the burst sender's frames and
 // returns their sequence numbers (the payload's first 4 bytes), in file
 // order.
@@ -123,6 +126,10 @@ func TestElasticOverflow(t *testing.T) {
 				if dropped == 0 {
 					t.Errorf("the 2 MiB ring alone dropped nothing of %d stalled frames: the test no longer stalls the consumer", count)
 				}
+				// Nothing to merge: the C loop walks the ring.
+				if inC, inGo := ringBatches(t, stderr); inC == 0 || inGo != 0 {
+					t.Errorf("ring alone: batches in C %d, in Go %d, want all in C", inC, inGo)
+				}
 				return
 			}
 			if dropped != 0 {
@@ -141,6 +148,10 @@ func TestElasticOverflow(t *testing.T) {
 			}
 			if n, _ := strconv.Atoi(m[1]); n == 0 {
 				t.Errorf("nothing came through the overflow socket: the ring took everything")
+			}
+			// The merge with the overflow's packets is Go's.
+			if _, inGo := ringBatches(t, stderr); inGo == 0 {
+				t.Errorf("no batch filled in Go while the overflow socket had packets:\n%s", stderr)
 			}
 		})
 	}

@@ -1,0 +1,108 @@
+package live
+
+import (
+	"os"
+	"unsafe"
+)
+
+// RingShare mirrors the C struct shim_ring: the TPACKET_V3 ring walk that
+// the C loop (shim/ring.c) and Fill share. The C loop walks the ring itself
+// while Go has nothing to merge (no overflow packets, nothing read ahead),
+// so that the steady state needs no call into Go; Fill takes over, from the
+// same cursor, when the elastic buffer's overflow socket has packets. The
+// struct lives in C memory; one thread at a time uses it.
+type RingShare struct {
+	Base      uint64 // the ring's address
+	BlockSize uint32
+	Blocks    uint32
+	Cur       uint32 // s.cur
+	InBlock   uint32 // s.inBlock
+	Next      uint32 // s.next
+	Left      uint32 // s.left
+	ToFilter  int32  // s.toFilter
+	LoIfindex int32
+	CWalk     uint8 // the C loop may walk the ring
+	GoPending uint8 // Fill holds packets read ahead: Fill goes next
+	CFilled   uint8 // the C loop filled a batch since Fill last ran
+	_         [5]uint8
+	CBatches  uint64 // batches the C loop filled
+}
+
+// RingShareSize is the size C expects for a RingShare.
+const RingShareSize = unsafe.Sizeof(RingShare{})
+
+// CWalkEnv, set to 0, keeps the ring walk in Go (the C loop then calls
+// Fill for every batch): for comparisons and for tracking down a
+// difference between the two walks.
+const CWalkEnv = "PCAPSHIM_CWALK"
+
+// ShareRing hands the ring walk to sh (C memory): from now on the cursor
+// lives there, and the C loop may walk a TPACKET_V3 ring itself. Nothing
+// is shared without a V3 ring (TPACKET_V2 frames, the recvmmsg path).
+func (s *Source) ShareRing(sh *RingShare) {
+	if s.ring == nil || s.v2 || s.mm != nil || sh == nil {
+		return
+	}
+	*sh = RingShare{
+		Base:      uint64(uintptr(unsafe.Pointer(&s.ring[0]))),
+		BlockSize: uint32(s.blockSize),
+		Blocks:    uint32(s.blocks),
+		LoIfindex: int32(s.loIfindex),
+	}
+	if os.Getenv(CWalkEnv) != "0" {
+		sh.CWalk = 1
+	}
+	s.sh = sh
+	s.saveCursor()
+}
+
+// Batches says how many ring batches the C loop and Fill filled (the
+// debug report at close): in the steady state all are the C loop's.
+func (s *Source) Batches() (c, goFilled uint64) {
+	if s.sh != nil {
+		c = s.sh.CBatches
+	}
+	return c, s.goBatches
+}
+
+// loadCursor takes the walk's position from the shared state: the C loop
+// may have moved it since the last Fill.
+func (s *Source) loadCursor() {
+	sh := s.sh
+	if sh == nil {
+		return
+	}
+	s.cur, s.inBlock = int(sh.Cur), sh.InBlock != 0
+	s.next, s.left = int(sh.Next), int(sh.Left)
+	s.toFilter = int(sh.ToFilter)
+	if sh.CFilled != 0 {
+		// The units of Go's last batch went back long ago; the C
+		// loop's batch holds others, which FilterChanged then counts
+		// as not free: more packets filtered in userspace, never
+		// fewer.
+		s.cHeld = s.cHeld[:0]
+		sh.CFilled = 0
+	}
+}
+
+// saveCursor puts the walk's position back, and says whether Fill holds
+// packets it has read (a described ring packet, overflow messages not
+// handed out yet): the C loop must then leave the next batch to Fill.
+func (s *Source) saveCursor() {
+	sh := s.sh
+	if sh == nil {
+		return
+	}
+	sh.Cur, sh.Next, sh.Left = uint32(s.cur), uint32(s.next), uint32(s.left)
+	sh.InBlock = 0
+	if s.inBlock {
+		sh.InBlock = 1
+	}
+	sh.ToFilter = int32(s.toFilter)
+	pending := s.rheadOK || (len(s.done) > 0 && !s.cRelease) ||
+		(s.ov != nil && (s.ov.headOK || s.ov.next < s.ov.n))
+	sh.GoPending = 0
+	if pending {
+		sh.GoPending = 1
+	}
+}

@@ -1,0 +1,75 @@
+package live
+
+import (
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/pcapshim/pcapshim/test/testutil"
+)
+
+var batchesLine = regexp.MustCompile(`ring batches filled in C (\d+), in Go (\d+)`)
+
+// ringBatches reads the debug report of who walked the ring: batches the
+// C loop filled and batches Go filled.
+func ringBatches(t *testing.T, stderr string) (c, g int) {
+	t.Helper()
+	m := batchesLine.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no ring batches report in:\n%s", stderr)
+	}
+	c, _ = strconv.Atoi(m[1])
+	g, _ = strconv.Atoi(m[2])
+	return c, g
+}
+
+// TestRingWalk: with nothing to merge from the overflow socket, the C loop
+// walks the TPACKET_V3 ring itself (shim/ring.c) and Go fills no batch;
+// PCAPSHIM_CWALK=0 keeps the walk in Go. Both give every frame, in order.
+func TestRingWalk(t *testing.T) {
+	needLive(t)
+	src := filepath.Join(testutil.Root(t), "test", "live", "testdata", "burst.c")
+	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
+	t.Setenv(bufferEnv, "")
+	const count = 300 // 450 KB: fits in the 2 MiB ring, nothing overflows
+	for _, c := range []struct {
+		name  string
+		extra []string
+		args  []string
+		inC   bool
+	}{
+		{"c", nil, nil, true},
+		{"c-any", []string{"ANY=1"}, []string{"-Q", "in"}, true},
+		{"c-filter", nil, []string{"udp[8:4] & 1 = 0"}, true},
+		{"go", []string{cwalkEnv + "=0"}, nil, false},
+		{"go-any", []string{cwalkEnv + "=0", "ANY=1"}, []string{"-Q", "in"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			expect := count
+			if c.name == "c-filter" {
+				expect = count / 2
+			}
+			got, dropped, rx, stderr := stalledRun(t, bin, count, expect, c.extra, c.args)
+			if rx != count {
+				t.Skipf("the kernel received only %d of %d frames: cannot judge", rx, count)
+			}
+			if dropped != 0 {
+				t.Errorf("dropped %d", dropped)
+			}
+			if expect == count {
+				inOrder(t, got, count)
+			} else {
+				inSteps(t, got, expect, 2)
+			}
+			inC, inGo := ringBatches(t, stderr)
+			t.Logf("%s: %d frames, batches in C %d, in Go %d", c.name, len(got), inC, inGo)
+			if c.inC && (inC == 0 || inGo != 0) {
+				t.Errorf("batches in C %d, in Go %d: want all in C", inC, inGo)
+			}
+			if !c.inC && (inC != 0 || inGo == 0) {
+				t.Errorf("batches in C %d, in Go %d with %s=0: want all in Go", inC, inGo, cwalkEnv)
+			}
+		})
+	}
+}
