@@ -70,8 +70,7 @@ struct shim_ring {
 	uint8_t c_walk;		/* ring.c may walk (a V3 ring; Go set it) */
 	uint8_t go_pending;	/* Go holds packets it has read (a described
 				 * ring packet, overflow messages): Go fills next */
-	uint8_t c_filled;	/* ring.c filled a batch since Go last looked */
-	uint8_t pad[5];
+	uint8_t pad[6];
 	uint64_t c_batches;	/* batches ring.c filled (the debug report) */
 };
 

@@ -187,8 +187,12 @@ int shim_ring_fill(pcap_t *p)
 			    __ATOMIC_ACQUIRE);
 
 			/* Looked at after the status: an overflow packet
-			 * queued later is newer than all of a retired block.
-			 * One queued now is for Go's merge (the next fill). */
+			 * queued later is newer than all of a retired block
+			 * (received on the same CPU; packets received on
+			 * several CPUs are in no strict order in the ring
+			 * either). One queued now is for Go's merge, in the
+			 * next fill. Only here, on entering a block: a block
+			 * Go entered while merging, Go finishes (go_pending). */
 			if (!overflow_empty(p))
 				break;
 			if (st == TP_STATUS_KERNEL) {
@@ -218,7 +222,6 @@ int shim_ring_fill(pcap_t *p)
 	}
 	if (n > 0) {
 		p->held_v3 = 1;
-		r->c_filled = 1;
 		r->c_batches++;
 		return n;
 	}

@@ -23,8 +23,7 @@ type RingShare struct {
 	LoIfindex int32
 	CWalk     uint8 // the C loop may walk the ring
 	GoPending uint8 // Fill holds packets read ahead: Fill goes next
-	CFilled   uint8 // the C loop filled a batch since Fill last ran
-	_         [5]uint8
+	_         [6]uint8
 	CBatches  uint64 // batches the C loop filled
 }
 
@@ -75,19 +74,10 @@ func (s *Source) loadCursor() {
 	s.cur, s.inBlock = int(sh.Cur), sh.InBlock != 0
 	s.next, s.left = int(sh.Next), int(sh.Left)
 	s.toFilter = int(sh.ToFilter)
-	if sh.CFilled != 0 {
-		// The units of Go's last batch went back long ago; the C
-		// loop's batch holds others, which FilterChanged then counts
-		// as not free: more packets filtered in userspace, never
-		// fewer.
-		s.cHeld = s.cHeld[:0]
-		sh.CFilled = 0
-	}
 }
 
-// saveCursor puts the walk's position back, and says whether Fill holds
-// packets it has read (a described ring packet, overflow messages not
-// handed out yet): the C loop must then leave the next batch to Fill.
+// saveCursor puts the walk's position back, and says whether the C loop
+// must leave the next batch to Fill (goNext).
 func (s *Source) saveCursor() {
 	sh := s.sh
 	if sh == nil {
@@ -99,10 +89,19 @@ func (s *Source) saveCursor() {
 		sh.InBlock = 1
 	}
 	sh.ToFilter = int32(s.toFilter)
-	pending := s.rheadOK || (len(s.done) > 0 && !s.cRelease) ||
-		(s.ov != nil && (s.ov.headOK || s.ov.next < s.ov.n))
 	sh.GoPending = 0
-	if pending {
+	if s.goNext() {
 		sh.GoPending = 1
 	}
+}
+
+// goNext says whether the next batch must be Fill's: it holds packets it
+// has read (a described ring packet, overflow messages not handed out
+// yet) or units to release, or it stopped inside a block while merging
+// with the overflow socket (which may have queued packets older than the
+// rest of that block since Fill looked; the C loop looks only when it
+// enters a block, after reading its status).
+func (s *Source) goNext() bool {
+	return s.rheadOK || len(s.done) > 0 ||
+		(s.ov != nil && (s.inBlock || s.ov.headOK || s.ov.next < s.ov.n))
 }

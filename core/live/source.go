@@ -72,11 +72,9 @@ type Source struct {
 	done    []int
 
 	// With ReleaseInC, the units the batch points into go to the caller
-	// with it (TakeHeld) and it hands them back; cHeld are those of the
-	// last batch (FilterChanged counts them as handed back, as libpcap's
-	// would be). drained: the last fill emptied the ring.
+	// with it (TakeHeld) and it hands them back (FilterChanged is told
+	// which it still holds). drained: the last fill emptied the ring.
 	cRelease bool
-	cHeld    []int
 	drained  bool
 
 	// The walk's position in C memory, shared with the C loop (share.go),
@@ -150,7 +148,10 @@ func (s *Source) VLANExt() bool { return s.vlanExt }
 // the previous filter: as libpcap, count an upper bound of those blocks,
 // walking back from the current one over the kernel-owned (free) ones and
 // keeping one more for a packet the old filter was still accepting.
-func (s *Source) FilterChanged(kernel bool) {
+// held lists the addresses of the ownership words of the units the
+// caller's batch still holds (ReleaseInC): libpcap would have handed them
+// back already, so they count as free.
+func (s *Source) FilterChanged(kernel bool, held []uintptr) {
 	s.loadCursor()
 	defer s.saveCursor()
 	s.userland = !kernel
@@ -179,7 +180,7 @@ func (s *Source) FilterChanged(kernel bool) {
 		// Blocks finished but kept for the batch are free for libpcap,
 		// which hands them back as soon as their last packet is handled.
 		if atomic.LoadUint32(s.status(off)) != tpStatusKernel && !slices.Contains(s.done, off) &&
-			!slices.Contains(s.cHeld, off) {
+			!slices.Contains(held, uintptr(unsafe.Pointer(s.status(off)))) {
 			break
 		}
 	}
@@ -258,11 +259,8 @@ func (s *Source) TakeHeld(max int, put func(i int, status *uint32)) (n int, v3, 
 	for i, b := range s.done[:n] {
 		put(i, s.status(b))
 	}
-	s.cHeld = append(s.cHeld[:0], s.done[:n]...)
 	s.done = append(s.done[:0], s.done[n:]...)
-	if s.sh != nil && len(s.done) > 0 {
-		s.sh.GoPending = 1 // the next Fill releases them
-	}
+	s.saveCursor() // what is left in done the next Fill releases
 	return n, !s.v2, s.drained
 }
 
@@ -294,7 +292,6 @@ func (s *Source) fill(batch []core.Packet) (int, error) {
 		s.release(b)
 	}
 	s.done = s.done[:0]
-	s.cHeld = s.cHeld[:0] // the caller has handed them back
 	s.handed = false
 	s.drained = false
 	if s.ov != nil {

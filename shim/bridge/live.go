@@ -153,6 +153,10 @@ func pcapshim_go_live_filter(p *C.struct_pcap) (rc C.int) {
 		setErr(&p.errbuf[0], "pcapshim: handle has no source (closed?)")
 		return C.PCAP_ERROR
 	}
-	s.FilterChanged(p.ufilter_all == 0)
+	held := make([]uintptr, p.nheld)
+	for i := range held {
+		held[i] = uintptr(unsafe.Pointer(p.held[i]))
+	}
+	s.FilterChanged(p.ufilter_all == 0, held)
 	return 0
 }
