@@ -213,7 +213,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 			ov.recv()
 			ovOK = ov.peek(s)
 		}
-		if !ringOK && ovOK && s.ringOpen() {
+		if !ringOK && ovOK && s.ringOpen() && !s.beforeOpen(&ov.head) {
 			// The ring's open block has packets not visible until
 			// it is retired (full, or its timer: the pcap timeout):
 			// they may be older than the overflow's. The overflow
@@ -261,6 +261,25 @@ func (s *Source) ringOpen() bool {
 		return true // the whole ring is in this batch: look again next fill
 	}
 	return atomic.LoadUint32(s.numPkts(s.cur)) != 0
+}
+
+// beforeOpen says whether packet p was stamped before the kernel opened
+// the ring's open block (s.cur, ringOpen true), less stampMargin: then it
+// is older than every packet in that block, and need not wait for it. In
+// a sustained overload the overflow holds a backlog while the drained ring
+// refills: without this the reader would sit out each block's filling with
+// that backlog in hand. The kernel writes the opening time (ts_first_pkt)
+// before the block's first packet (prb_open_block), as real time; a
+// packet's stamp is taken a little before the kernel files it, hence the
+// margin.
+func (s *Source) beforeOpen(p *core.Packet) bool {
+	if len(s.done) > 0 && s.cur == s.done[0] {
+		return false // that block is ours, not the kernel's open one
+	}
+	b := s.unit(s.cur)
+	opened := int64(ne32(s.ring[b+blockOpenedOffset:]))*1e9 +
+		int64(ne32(s.ring[b+blockOpenedOffset+4:]))
+	return p.Sec*1e9+p.Frac*s.fracNs() < opened-int64(stampMargin)
 }
 
 // fracNs is nanoseconds per unit of core.Packet.Frac.

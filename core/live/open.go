@@ -95,6 +95,7 @@ const (
 	blockStatusOffset  = 8 // tpacket_block_desc.hdr.bh1.block_status
 	blockNumPktsOffset = 12
 	blockFirstOffset   = 16
+	blockOpenedOffset  = 32 // hdr.bh1.ts_first_pkt: when the kernel opened the block
 
 	soBPFExtensions     = 48 // SO_BPF_EXTENSIONS (asm-generic/socket.h)
 	skfAdVlanTagPresent = 48 // SKF_AD_VLAN_TAG_PRESENT (linux/filter.h)
