@@ -81,7 +81,10 @@ func debInstall(t *testing.T, suite string) {
 	}
 	needRoot(t, "dpkg -i into a chroot")
 	root := testutil.Root(t)
-	cache := strings.TrimSpace(mustSh(t, nil, "sh", filepath.Join(root, "test/packages/chroot.sh"), suite))
+	// chroot.sh prints the cache directory last; a first run reports its
+	// debootstrap on stderr before it (the output is combined).
+	out := strings.Split(strings.TrimSpace(mustSh(t, nil, "sh", filepath.Join(root, "test/packages/chroot.sh"), suite)), "\n")
+	cache := strings.TrimSpace(out[len(out)-1])
 	t.Logf("%s: %s", suite, strings.TrimSpace(mustSh(t, nil, "chroot", cache, "sh", "-c", "ldd --version | head -1")))
 
 	dir := filepath.Join(t.TempDir(), "root")
