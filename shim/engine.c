@@ -47,6 +47,8 @@ enum {
 	H_ADD_X, H_SUB_X, H_MUL_X, H_DIV_X, H_MOD_X, H_AND_X, H_OR_X, H_XOR_X,
 	H_LSH_X, H_RSH_X, H_ADD_K, H_SUB_K, H_MUL_K, H_DIV_K, H_MOD_K,
 	H_AND_K, H_OR_K, H_XOR_K, H_LSH_K, H_RSH_K, H_NEG, H_TAX, H_TXA,
+	/* a chain of up to three "jeq #k" with one true target */
+	H_JEQ_SET,
 	/* fused: load kind (6) x jump kind (4), load-major */
 	H_FUSED,
 	/* ldxb 4*([k]&0xf) fused with the indexed load + jump after it:
@@ -95,7 +97,7 @@ static u_int engine_exec(const struct shim_engine *prog, const u_char *p,
 		[H_MUL_K] = &&mul_k, [H_DIV_K] = &&div_k, [H_MOD_K] = &&mod_k,
 		[H_AND_K] = &&and_k, [H_OR_K] = &&or_k, [H_XOR_K] = &&xor_k,
 		[H_LSH_K] = &&lsh_k, [H_RSH_K] = &&rsh_k, [H_NEG] = &&neg,
-		[H_TAX] = &&tax, [H_TXA] = &&txa,
+		[H_TAX] = &&tax, [H_TXA] = &&txa, [H_JEQ_SET] = &&jeq_set,
 #define FUSE(l, name) \
 		[H_FUSED + 4 * (l) + 0] = &&name##_jgt, \
 		[H_FUSED + 4 * (l) + 1] = &&name##_jge, \
@@ -223,6 +225,9 @@ jgt_x:	JUMP(A > X);
 jge_x:	JUMP(A >= X);
 jeq_x:	JUMP(A == X);
 jset_x:	JUMP(A & X);
+	/* jeq #k jt T jf (jeq #c jt T jf (jeq #end jt T jf F)): k, c, end
+	 * (c repeated for a chain of two). */
+jeq_set: JUMP(A == k || A == pc->c || A == pc->end);
 
 add_x:	A += X; NEXT();
 sub_x:	A -= X; NEXT();
@@ -429,6 +434,35 @@ struct shim_engine *shim_engine_build(const struct bpf_insn *in, u_int n)
 		e->op[i].c = in[i + 2].k;
 		e->op[i].jt = e->op[i + 2].jt;
 		e->op[i].jf = e->op[i + 2].jf;
+	}
+	/* Then chains of constant equality tests with one "true" target,
+	 * what "port 80 or port 443 or ..." compiles to: a test whose "false"
+	 * arm is another such test (A is unchanged between them) takes up
+	 * to three constants in one dispatch. Each test keeps its own entry,
+	 * so the members stand for the rest of the chain from themselves;
+	 * targets are read from in[], which this pass does not change. */
+	for (i = 0; i < n; i++) {
+		const uint16_t jeq = BPF_JMP | BPF_JEQ | BPF_K;
+		uint32_t c[3];
+		u_int j = i, m = 0;
+
+		if (in[i].code != jeq)
+			continue;
+		for (;;) {
+			u_int f = j + 1 + in[j].jf;
+
+			c[m++] = in[j].k;
+			if (m == 3 || in[f].code != jeq ||
+			    f + 1 + in[f].jt != i + 1 + in[i].jt)
+				break;
+			j = f;
+		}
+		if (m < 2)
+			continue;
+		e->op[i].h = lab[H_JEQ_SET];
+		e->op[i].c = c[1];
+		e->op[i].end = c[m - 1];
+		e->op[i].jf = &e->op[j + 1 + in[j].jf];
 	}
 	for (i = 0; i < n; i++)
 		if (BPF_CLASS(in[i].code) == BPF_ST ||
