@@ -9,8 +9,9 @@ import (
 
 // Offline is the Source for a capture file.
 type Offline struct {
-	R       *savefile.Reader
-	pending error // an error met after a batch's packets: reported next
+	R         *savefile.Reader
+	pending   error  // an error met after a batch's packets: reported next
+	GoBatches uint64 // batches with packets Fill made (the debug report)
 }
 
 // Fill hands out the next packets of the file, as many as fit in batch and
@@ -21,6 +22,8 @@ func (o *Offline) Fill(batch []Packet) (int, error) {
 		o.pending = nil
 		return 0, err
 	}
+	o.R.Enter()
+	defer func() { o.R.Leave(o.pending != nil) }()
 	o.R.StartBatch()
 	n := 0
 	for n < len(batch) {
@@ -38,6 +41,9 @@ func (o *Offline) Fill(batch []Packet) (int, error) {
 		batch[n] = Packet{Sec: h.Sec, Frac: h.Frac, Caplen: h.Caplen, Len: h.Len,
 			Data: uintptr(unsafe.Pointer(unsafe.SliceData(data)))}
 		n++
+	}
+	if n > 0 {
+		o.GoBatches++
 	}
 	return n, nil
 }

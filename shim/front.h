@@ -12,6 +12,8 @@ int shim_tstamp_types(pcap_t *p, char *errbuf);	/* tstamp.c: p's tstamp_list; 0 
 int shim_refill(pcap_t *p);		/* loop.c: > 0 packets ready, else SHIM_FILL_* */
 void shim_release_held(pcap_t *p);	/* loop.c: ring units back to the kernel */
 int shim_ring_fill(pcap_t *p);		/* ring.c: > 0, SHIM_FILL_TIMEOUT, 0: Go fills */
+int shim_sf_fill(pcap_t *p);		/* sfread.c: > 0, or 0: Go fills */
+ssize_t shim_sf_read(FILE *f, void *buf, size_t n);	/* sfread.c: FILE buffer, then read(2) */
 int shim_init_called(void);		/* tables.c: pcap_init succeeded */
 
 int shim_live_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);

@@ -253,6 +253,7 @@ void pcap_close(pcap_t *p)
 	free(p->batch);
 	free(p->aux);
 	free(p->ring);
+	free(p->sf);
 	free(p->oneshot);
 	free(p);
 }

@@ -43,7 +43,12 @@ int shim_refill(pcap_t *p)
 	p->batch_i = p->batch_n = 0;
 	if (p->eof)
 		return SHIM_FILL_EOF;
-	/* A live V3 ring is walked in C while Go has nothing to merge. */
+	/* A live V3 ring is walked in C while Go has nothing to merge, and
+	 * a plain savefile's records are read in C. */
+	if (p->sf != NULL && (n = shim_sf_fill(p)) > 0) {
+		p->batch_n = n;
+		return n;
+	}
 	if (p->ring != NULL && (n = shim_ring_fill(p)) != 0) {
 		if (n > 0)
 			p->batch_n = n;

@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pcapshim.h"
@@ -30,6 +32,13 @@ pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, u_int precision,
 		return NULL;
 	p->precision = p->opt_precision = (int)precision;
 	p->kind = SHIM_KIND_OFFLINE;
+	/* The record walk Go and sfread.c share, and the read both use. */
+	if ((p->sf = calloc(1, sizeof *p->sf)) == NULL) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "malloc: %s", strerror(ENOMEM));
+		pcap_close(p);
+		return NULL;
+	}
+	p->sf->read = (uint64_t)(uintptr_t)shim_sf_read;
 	shim_enter_go(&old);
 	rc = be->open_offline(p, fp, errbuf);
 	shim_leave_go(&old);

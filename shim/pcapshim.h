@@ -74,6 +74,29 @@ struct shim_ring {
 	uint64_t c_batches;	/* batches ring.c filled (the debug report) */
 };
 
+/*
+ * Savefile: classic pcap records read in C (sfread.c). Go's reader
+ * (core/savefile) opens the file and reads pcapng, and every record the C
+ * walk leaves to it (byte-swapped or old-version files, records longer
+ * than the snapshot, errors, end of file); both use its buffer (C memory)
+ * through this state, so a steady read needs no call into Go.
+ * core/savefile.Share mirrors it.
+ */
+struct shim_sf {
+	uint64_t buf;		/* the reader's buffer */
+	uint32_t cap;		/* its size */
+	uint32_t pos, end;	/* unread bytes: buf[pos, end) */
+	uint32_t snapshot;	/* longer records are trimmed: Go's */
+	uint32_t max_snap;	/* longer ones are an error: Go's */
+	uint8_t walk;		/* C may read records (Go set it) */
+	uint8_t scale;		/* time stamps: 0 as stored, 1 x1000 (micro
+				 * file, nano wanted), 2 /1000 (the reverse) */
+	uint8_t go_next;	/* Go has something to report first */
+	uint8_t no_read;	/* Go saw the end or an error: no more reads */
+	uint64_t read;		/* shim_sf_read's address, for Go's reads */
+	uint64_t c_batches;	/* batches C filled */
+};
+
 enum shim_kind {
 	SHIM_KIND_NONE = 0,	/* pcap_create'd, not activated */
 	SHIM_KIND_OFFLINE,	/* a savefile */
@@ -122,6 +145,7 @@ struct pcap {
 	long long ifdrop_base;		/* sysfs drop counters at last pcap_stats; -1 = off */
 	struct shim_aux *aux;		/* SHIM_BATCH entries beside batch, or NULL */
 	struct shim_ring *ring;		/* the V3 ring's walk (ring.c), or NULL */
+	struct shim_sf *sf;		/* savefile: the record walk (sfread.c), or NULL */
 	int ufilter_all;		/* userspace filters every packet (no
 					 * kernel filter attached) */
 	int fcode_vlanaux;		/* fcode loads the VLAN ancillary fields */

@@ -60,6 +60,8 @@ type Reader struct {
 	err     error
 	scratch []byte
 	chunk   int // minimum free space made by makeRoom
+	// sh is the position shared with the C record walk (share.go), or nil.
+	sh *Share
 
 	fmt       format
 	bo        binary.ByteOrder

@@ -18,8 +18,12 @@ import (
 	"github.com/pcapshim/pcapshim/core/savefile"
 )
 
-// cfile reads a host's FILE* for the savefile reader.
-type cfile struct{ f *C.FILE }
+// cfile reads a host's FILE* for the savefile reader, through the front
+// library's read (read: its address), which the C record walk also uses.
+type cfile struct {
+	f    *C.FILE
+	read C.uint64_t
+}
 
 // errnoError carries glibc's own text for an errno, so messages read
 // exactly as libpcap's do ("Is a directory", not Go's "is a directory").
@@ -31,7 +35,7 @@ func (c cfile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n := C.shim_read_avail(c.f, unsafe.Pointer(&p[0]), C.size_t(len(p)))
+	n := C.shim_read_via(c.read, c.f, unsafe.Pointer(&p[0]), C.size_t(len(p)))
 	switch {
 	case n > 0:
 		return int(n), nil
@@ -50,7 +54,7 @@ func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C
 			rc = C.PCAP_ERROR
 		}
 	}()
-	r, err := savefile.Open(cfile{f}, savefile.Options{Precision: int(p.precision), Mem: cmem{}})
+	r, err := savefile.Open(cfile{f, p.sf.read}, savefile.Options{Precision: int(p.precision), Mem: cmem{}})
 	if err != nil {
 		setErr(errbuf, err.Error())
 		return C.PCAP_ERROR
@@ -69,6 +73,8 @@ func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C
 	if s := r.Snaplen(); !r.IsPcapng() && s > 0 && s < 2048 {
 		p.bufsize = C.int(s)
 	}
+	// Plain records are read in C (shim/sfread.c) from the reader's buffer.
+	r.Share((*savefile.Share)(unsafe.Pointer(p.sf)))
 	p.goh = C.uintptr_t(handles.Add(&core.Offline{R: r}))
 	return 0
 }
@@ -128,6 +134,10 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 func pcapshim_go_close(p *C.struct_pcap) {
 	defer func() { _ = recover() }()
 	if s := handles.Remove(uintptr(p.goh)); s != nil {
+		if o, ok := s.(*core.Offline); ok && debugOn() {
+			debugf("pcapshim: savefile closed: record batches read in C %d, in Go %d",
+				o.R.CBatches(), o.GoBatches)
+		}
 		if l, ok := s.(*live.Source); ok && debugOn() {
 			dev := C.GoString(p.device)
 			if l.OverflowFd() >= 0 {
@@ -143,3 +153,7 @@ func pcapshim_go_close(p *C.struct_pcap) {
 	}
 	p.goh = 0
 }
+
+// The C and Go views of the savefile walk must agree.
+var _ [unsafe.Sizeof(C.struct_shim_sf{}) - savefile.ShareSize]struct{}
+var _ [savefile.ShareSize - unsafe.Sizeof(C.struct_shim_sf{})]struct{}
