@@ -103,7 +103,7 @@ demo: all
 
 # What the tests need on a fresh Debian/Ubuntu machine (installed when root).
 TEST_PKGS = tcpdump libpcap0.8-dev tshark ngrep nmap tcpreplay gcc g++ iproute2 binutils \
-	gcc-aarch64-linux-gnu qemu-system-arm rpm cpio debootstrap pkgconf
+	gcc-aarch64-linux-gnu qemu-system-arm rpm cpio debootstrap pkgconf strace
 deps:
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -17,13 +17,13 @@ type Offline struct {
 // Fill hands out the next packets of the file, as many as fit in batch and
 // in the reader's buffer without moving data handed out in this batch.
 func (o *Offline) Fill(batch []Packet) (int, error) {
+	o.R.Enter()
+	defer func() { o.R.Leave(o.pending != nil) }()
 	if o.pending != nil {
 		err := o.pending
 		o.pending = nil
 		return 0, err
 	}
-	o.R.Enter()
-	defer func() { o.R.Leave(o.pending != nil) }()
 	o.R.StartBatch()
 	n := 0
 	for n < len(batch) {

@@ -95,6 +95,9 @@ struct shim_sf {
 	uint8_t no_read;	/* Go saw the end or an error: no more reads */
 	uint64_t read;		/* shim_sf_read's address, for Go's reads */
 	uint64_t c_batches;	/* batches C filled */
+	int32_t read_rc;	/* a refill's read found the end (0) or an
+				 * error (-errno): Go's next read returns it */
+	uint32_t read_held;	/* read_rc is waiting for Go */
 };
 
 enum shim_kind {

@@ -50,14 +50,14 @@ ssize_t shim_sf_read(FILE *f, void *buf, size_t n)
  * refill: moves the unread bytes to the start of the buffer and reads
  * more after them. Only with no packet of the current batch in the buffer.
  * 0: Go's turn (the buffer is full: a record longer than it; the end of
- * the file; an error): Go reads again and reports what it finds.
+ * the file; an error, which Go's next read returns).
  */
 static int refill(pcap_t *p, struct shim_sf *s)
 {
 	u_char *buf = (u_char *)(uintptr_t)s->buf;
 	ssize_t r;
 
-	if (s->no_read || p->rfile == NULL)
+	if (s->no_read || s->read_held || p->rfile == NULL)
 		return 0;
 	if (s->pos > 0) {
 		memmove(buf, buf + s->pos, s->end - s->pos);
@@ -67,8 +67,14 @@ static int refill(pcap_t *p, struct shim_sf *s)
 	if (s->end == s->cap)
 		return 0;
 	r = shim_sf_read(p->rfile, buf + s->end, s->cap - s->end);
-	if (r <= 0)
+	if (r <= 0) {
+		/* Kept for Go's next read, which reports it as its own
+		 * (an error may not happen again; a second read after the
+		 * end would wait on a terminal or a reopened FIFO). */
+		s->read_rc = (int32_t)r;
+		s->read_held = 1;
 		return 0;
+	}
 	s->end += (uint32_t)r;
 	return 1;
 }

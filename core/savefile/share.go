@@ -24,6 +24,8 @@ type Share struct {
 	NoRead   uint8  // the source reached its end or failed
 	Read     uint64 // the front's read function (the C side's business)
 	CBatches uint64
+	ReadRC   int32  // the C side's last read: 0 (end) or -errno,
+	ReadHeld uint32 // waiting to be returned by the next read
 }
 
 // ShareSize is the size C expects for a Share.

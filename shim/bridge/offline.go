@@ -21,8 +21,8 @@ import (
 // cfile reads a host's FILE* for the savefile reader, through the front
 // library's read (read: its address), which the C record walk also uses.
 type cfile struct {
-	f    *C.FILE
-	read C.uint64_t
+	f  *C.FILE
+	sf *C.struct_shim_sf
 }
 
 // errnoError carries glibc's own text for an errno, so messages read
@@ -35,7 +35,13 @@ func (c cfile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n := C.shim_read_via(c.read, c.f, unsafe.Pointer(&p[0]), C.size_t(len(p)))
+	var n C.ssize_t
+	if c.sf.read_held != 0 {
+		// The C record walk's refill met the end or an error.
+		n, c.sf.read_held = C.ssize_t(c.sf.read_rc), 0
+	} else {
+		n = C.shim_read_via(c.sf.read, c.f, unsafe.Pointer(&p[0]), C.size_t(len(p)))
+	}
 	switch {
 	case n > 0:
 		return int(n), nil
@@ -54,7 +60,7 @@ func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C
 			rc = C.PCAP_ERROR
 		}
 	}()
-	r, err := savefile.Open(cfile{f, p.sf.read}, savefile.Options{Precision: int(p.precision), Mem: cmem{}})
+	r, err := savefile.Open(cfile{f, p.sf}, savefile.Options{Precision: int(p.precision), Mem: cmem{}})
 	if err != nil {
 		setErr(errbuf, err.Error())
 		return C.PCAP_ERROR

@@ -137,3 +137,32 @@ func otherOrder() binary.AppendByteOrder {
 	}
 	return binary.LittleEndian
 }
+
+var zeroRead = regexp.MustCompile(`(?m)^\d+\s+read\(3,.*\)\s+= 0$`)
+
+// TestSavefileEndReadOnce: the end of a savefile is read once, as with
+// libpcap, although the C walk's refill meets it and Go reports it (a
+// second read after the end would wait for another ^D on a terminal, or
+// read on when a FIFO gets a new writer). Counted with strace.
+func TestSavefileEndReadOnce(t *testing.T) {
+	tcpdump := tcpdumpPath(t)
+	strace := testutil.Need(t, "strace", "strace")
+	file := filepath.Join(t.TempDir(), "plain.pcap")
+	writePcap(t, file, binary.NativeEndian, 0xa1b2c3d4, 65535, mixed(2000, false), 0)
+	for _, lib := range []testutil.Env{testutil.System, testutil.Ours} {
+		log := filepath.Join(t.TempDir(), "strace.txt")
+		// tcpdump opens nothing before the capture file: it is fd 3.
+		r := testutil.Run(t, lib, nil, procTimeout, nil, strace, "-f", "-o", log, "-e", "trace=read",
+			tcpdump, "-nr", file)
+		if r.Exit != 0 {
+			t.Fatalf("%s: strace tcpdump: exit %d\n%s", sideName(lib), r.Exit, r.Stderr)
+		}
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(zeroRead.FindAll(b, -1)); n != 1 {
+			t.Errorf("%s: %d reads of the capture file (fd 3) returned 0, want 1:\n%s", sideName(lib), n, zeroRead.FindAll(b, -1))
+		}
+	}
+}
