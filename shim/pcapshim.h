@@ -57,7 +57,8 @@ struct shim_aux {
  * (reads on a handle are serialised). core/live.RingShare mirrors it.
  */
 struct shim_ring {
-	uint64_t base;		/* the mmap'ed ring's address */
+	uint64_t base;		/* the mmap'ed ring's address; 0: Go walks
+				 * every batch (no V3 ring, or PCAPSHIM_CWALK=0) */
 	uint32_t block_size;
 	uint32_t blocks;
 	uint32_t cur;		/* block being read, or the next to read */
@@ -67,10 +68,9 @@ struct shim_ring {
 	int32_t to_filter;	/* blocks whose packets passed an older kernel
 				 * filter (libpcap's blocks_to_filter_in_userland) */
 	int32_t lo_ifindex;	/* loopback's ifindex: its outgoing copies are skipped */
-	uint8_t c_walk;		/* ring.c may walk (a V3 ring; Go set it) */
 	uint8_t go_pending;	/* Go holds packets it has read (a described
 				 * ring packet, overflow messages): Go fills next */
-	uint8_t pad[6];
+	uint8_t pad[7];
 	uint64_t c_batches;	/* batches ring.c filled (the debug report) */
 };
 

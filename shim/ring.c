@@ -170,7 +170,7 @@ int shim_ring_fill(pcap_t *p)
 	struct shim_ring *r = p->ring;
 	int n = 0, handed = 0;
 
-	if (r == NULL || !r->c_walk || r->go_pending)
+	if (r == NULL || r->base == 0 || r->go_pending)
 		return 0;
 	while (n < SHIM_BATCH) {
 		struct tpacket_block_desc *b = block(r, r->cur);

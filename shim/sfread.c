@@ -80,6 +80,24 @@ static int refill(pcap_t *p, struct shim_sf *s)
 }
 
 /*
+ * record: the header of the record at pos, if the C walk reads it: 1 when
+ * the whole record is in the buffer, 0 when more bytes are needed, -1 when
+ * it is Go's (longer than the snapshot, trimmed, or than the link type's
+ * maximum, an error: libpcap's checks, in its order).
+ */
+static int record(const struct shim_sf *s, int32_t rec[4])
+{
+	uint32_t avail = s->end - s->pos;
+
+	if (avail < REC_LEN)
+		return 0;
+	memcpy(rec, (const u_char *)(uintptr_t)s->buf + s->pos, REC_LEN);
+	if ((uint32_t)rec[2] > s->max_snap || (uint32_t)rec[2] > s->snapshot)
+		return -1;
+	return avail - REC_LEN >= (uint32_t)rec[2];
+}
+
+/*
  * shim_sf_fill: the next batch of records, read in C. Returns how many
  * (> 0), or 0 when Go must fill: it has something to report, or the next
  * record is one the C walk leaves to it.
@@ -87,32 +105,22 @@ static int refill(pcap_t *p, struct shim_sf *s)
 int shim_sf_fill(pcap_t *p)
 {
 	struct shim_sf *s = p->sf;
-	int n = 0;
+	int n = 0, r;
+	int32_t rec[4];
 
 	if (s == NULL || !s->walk || s->go_next)
 		return 0;
-	while (n < SHIM_BATCH) {
-		const u_char *buf = (const u_char *)(uintptr_t)s->buf;
-		uint32_t avail = s->end - s->pos, caplen;
-		int32_t rec[4];
+	while (n < SHIM_BATCH && (r = record(s, rec)) >= 0) {
 		struct shim_pkt *k;
 		int64_t frac;
 
-		if (avail >= REC_LEN) {
-			memcpy(rec, buf + s->pos, REC_LEN);
-			caplen = (uint32_t)rec[2];
-			/* Trimmed or refused records are Go's (libpcap's
-			 * order of checks: first the maximum, then the
-			 * snapshot). */
-			if (caplen > s->max_snap || caplen > s->snapshot)
+		if (r == 0) {
+			/* Refilling moves the buffer's bytes: only before
+			 * the batch points into it. */
+			if (n > 0 || !refill(p, s))
 				break;
-			if (avail - REC_LEN >= caplen)
-				goto whole;
+			continue;
 		}
-		if (n > 0 || !refill(p, s))
-			break;	/* the next fill reads on (or Go does) */
-		continue;
-whole:
 		/* A file in host byte order: 32-bit fields sign-extended,
 		 * as libpcap reads them. */
 		frac = rec[1];
@@ -123,10 +131,10 @@ whole:
 		k = &p->batch[n++];
 		k->hdr.ts.tv_sec = rec[0];
 		k->hdr.ts.tv_usec = (suseconds_t)frac;
-		k->hdr.caplen = caplen;
+		k->hdr.caplen = (uint32_t)rec[2];
 		k->hdr.len = (uint32_t)rec[3];
-		k->data = buf + s->pos + REC_LEN;
-		s->pos += REC_LEN + caplen;
+		k->data = (const u_char *)(uintptr_t)s->buf + s->pos + REC_LEN;
+		s->pos += REC_LEN + (uint32_t)rec[2];
 	}
 	if (n > 0)
 		s->c_batches++;

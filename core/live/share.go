@@ -1,9 +1,6 @@
 package live
 
-import (
-	"os"
-	"unsafe"
-)
+import "unsafe"
 
 // RingShare mirrors the C struct shim_ring: the TPACKET_V3 ring walk that
 // the C loop (shim/ring.c) and Fill share. The C loop walks the ring itself
@@ -21,19 +18,13 @@ type RingShare struct {
 	Left      uint32 // s.left
 	ToFilter  int32  // s.toFilter
 	LoIfindex int32
-	CWalk     uint8 // the C loop may walk the ring
 	GoPending uint8 // Fill holds packets read ahead: Fill goes next
-	_         [6]uint8
+	_         [7]uint8
 	CBatches  uint64 // batches the C loop filled
 }
 
 // RingShareSize is the size C expects for a RingShare.
 const RingShareSize = unsafe.Sizeof(RingShare{})
-
-// CWalkEnv, set to 0, keeps the ring walk in Go (the C loop then calls
-// Fill for every batch): for comparisons and for tracking down a
-// difference between the two walks.
-const CWalkEnv = "PCAPSHIM_CWALK"
 
 // ShareRing hands the ring walk to sh (C memory): from now on the cursor
 // lives there, and the C loop may walk a TPACKET_V3 ring itself. Nothing
@@ -47,9 +38,6 @@ func (s *Source) ShareRing(sh *RingShare) {
 		BlockSize: uint32(s.blockSize),
 		Blocks:    uint32(s.blocks),
 		LoIfindex: int32(s.loIfindex),
-	}
-	if os.Getenv(CWalkEnv) != "0" {
-		sh.CWalk = 1
 	}
 	s.sh = sh
 	s.saveCursor()

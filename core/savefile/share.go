@@ -1,9 +1,6 @@
 package savefile
 
-import (
-	"os"
-	"unsafe"
-)
+import "unsafe"
 
 // Share mirrors the C struct shim_sf: the position in the reader's buffer
 // (C memory, from Mem) that the front library's record walk
@@ -31,13 +28,10 @@ type Share struct {
 // ShareSize is the size C expects for a Share.
 const ShareSize = unsafe.Sizeof(Share{})
 
-// CWalkEnv, set to 0, keeps every record in Go (for comparisons).
-const CWalkEnv = "PCAPSHIM_CWALK"
-
 // Share hands the reader's position to sh (C memory). Only a Reader whose
 // buffer is C memory (Options.Mem) may be shared.
 func (r *Reader) Share(sh *Share) {
-	if sh == nil || os.Getenv(CWalkEnv) == "0" {
+	if sh == nil {
 		return
 	}
 	r.sh = sh

@@ -82,7 +82,9 @@ func pcapshim_go_open_live(p *C.struct_pcap, errbuf *C.char) (rc C.int) {
 	// The aux entries beside the batch (shim_activate_live made them).
 	s.SetAux(unsafe.Slice((*live.Aux)(unsafe.Pointer(p.aux)), C.SHIM_BATCH))
 	// The ring walk, shared with the C loop (shim/ring.c).
-	s.ShareRing((*live.RingShare)(unsafe.Pointer(p.ring)))
+	if cWalk() {
+		s.ShareRing((*live.RingShare)(unsafe.Pointer(p.ring)))
+	}
 	p.linktype = C.int(s.LinkType())
 	p.linktype_ext = p.linktype
 	p.snapshot = C.int(s.Snaplen())

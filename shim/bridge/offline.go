@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"unsafe"
 
 	"github.com/pcapshim/pcapshim/core"
@@ -80,7 +81,9 @@ func pcapshim_go_open_offline(p *C.struct_pcap, f *C.FILE, errbuf *C.char) (rc C
 		p.bufsize = C.int(s)
 	}
 	// Plain records are read in C (shim/sfread.c) from the reader's buffer.
-	r.Share((*savefile.Share)(unsafe.Pointer(p.sf)))
+	if cWalk() {
+		r.Share((*savefile.Share)(unsafe.Pointer(p.sf)))
+	}
 	p.goh = C.uintptr_t(handles.Add(&core.Offline{R: r}))
 	return 0
 }
@@ -140,25 +143,39 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 func pcapshim_go_close(p *C.struct_pcap) {
 	defer func() { _ = recover() }()
 	if s := handles.Remove(uintptr(p.goh)); s != nil {
-		if o, ok := s.(*core.Offline); ok && debugOn() {
-			debugf("pcapshim: savefile closed: record batches read in C %d, in Go %d",
-				o.R.CBatches(), o.GoBatches)
-		}
-		if l, ok := s.(*live.Source); ok && debugOn() {
-			dev := C.GoString(p.device)
-			if l.OverflowFd() >= 0 {
-				debugf("pcapshim: %s closed: %d packets came through the overflow socket",
-					dev, l.OverflowCount())
-			}
-			if l.Version() != 0 {
-				c, g := l.Batches()
-				debugf("pcapshim: %s closed: ring batches filled in C %d, in Go %d", dev, c, g)
-			}
+		if debugOn() {
+			closeDebug(p, s)
 		}
 		s.Close()
 	}
 	p.goh = 0
 }
+
+// closeDebug reports at close who read the packets (TCPDUMP_DEBUG).
+func closeDebug(p *C.struct_pcap, s core.Source) {
+	switch s := s.(type) {
+	case *core.Offline:
+		debugf("pcapshim: savefile closed: record batches read in C %d, in Go %d",
+			s.R.CBatches(), s.GoBatches)
+	case *live.Source:
+		dev := C.GoString(p.device)
+		if s.OverflowFd() >= 0 {
+			debugf("pcapshim: %s closed: %d packets came through the overflow socket",
+				dev, s.OverflowCount())
+		}
+		if s.Version() != 0 {
+			c, g := s.Batches()
+			debugf("pcapshim: %s closed: ring batches filled in C %d, in Go %d", dev, c, g)
+		}
+	}
+}
+
+// cWalkEnv, set to 0, keeps every batch in Go: the C walks of the live
+// ring (shim/ring.c) and of savefile records (shim/sfread.c) are off, for
+// comparisons and for tracking down a difference between the two sides.
+const cWalkEnv = "PCAPSHIM_CWALK"
+
+func cWalk() bool { return os.Getenv(cWalkEnv) != "0" }
 
 // The C and Go views of the savefile walk must agree.
 var _ [unsafe.Sizeof(C.struct_shim_sf{}) - savefile.ShareSize]struct{}

@@ -24,7 +24,7 @@ import (
 
 const elasticEnv = "PCAPSHIM_ELASTIC"
 
-// cwalkEnv set to 0 keeps the ring walk in Go (core/live.CWalkEnv).
+// cwalkEnv set to 0 keeps every batch in Go (shim/bridge cWalkEnv).
 const cwalkEnv = "PCAPSHIM_CWALK"
 
 // seqs reads a pcap file written from the burst sender's frames and
@@ -98,25 +98,19 @@ func TestElasticOverflow(t *testing.T) {
 		name  string
 		extra []string
 		args  []string
+		even  bool // the filter passes even sequence numbers only
 	}{
-		{"elastic", nil, nil},
-		// Both sockets take the kernel filter: even sequence numbers.
-		{"elastic-filter", nil, []string{"udp[8:4] & 1 = 0"}},
+		{"elastic", nil, nil, false},
+		// Both sockets take the kernel filter.
+		{"elastic-filter", nil, []string{evenOnly}, true},
 		// TPACKET_V2 frames: each readable as soon as written.
-		{"elastic-immediate", nil, []string{"--immediate-mode"}},
+		{"elastic-immediate", nil, []string{"--immediate-mode"}, false},
 		// Cooked capture on every device, this one's incoming frames.
-		{"elastic-any", []string{"ANY=1"}, []string{"-Q", "in"}},
-		{"ring-only", []string{elasticEnv + "=0"}, []string{"-B", "2048"}},
+		{"elastic-any", []string{"ANY=1"}, []string{"-Q", "in"}, false},
+		{"ring-only", []string{elasticEnv + "=0"}, []string{"-B", "2048"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			expect := count
-			if c.name == "elastic-filter" {
-				expect = count / 2
-			}
-			got, dropped, rx, stderr := stalledRun(t, bin, count, expect, c.extra, c.args)
-			if rx != count {
-				t.Skipf("the kernel received only %d of %d frames (sender backlog): cannot judge", rx, count)
-			}
+			got, dropped, stderr := stalledFrames(t, bin, count, c.even, c.extra, c.args)
 			m := overflowLine.FindStringSubmatch(stderr)
 			t.Logf("%s: %d frames in the file, %d dropped, overflow report %q", c.name, len(got), dropped, m)
 			if c.name == "ring-only" {
@@ -135,14 +129,7 @@ func TestElasticOverflow(t *testing.T) {
 			if dropped != 0 {
 				t.Errorf("dropped %d", dropped)
 			}
-			if c.name == "elastic-filter" {
-				inSteps(t, got, count/2, 2)
-				if len(got) > 0 && got[0]%2 != 0 {
-					t.Errorf("first frame %d: the filter let an odd one through", got[0])
-				}
-			} else {
-				inOrder(t, got, count)
-			}
+			wantSequence(t, got, count, c.even)
 			if m == nil {
 				t.Fatalf("no overflow report in:\n%s", stderr)
 			}
@@ -154,6 +141,38 @@ func TestElasticOverflow(t *testing.T) {
 				t.Errorf("no batch filled in Go while the overflow socket had packets:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// evenOnly is a filter passing the frames with even sequence numbers.
+const evenOnly = "udp[8:4] & 1 = 0"
+
+// stalledFrames is stalledRun for count frames, of which only the even
+// ones pass tcpdump's filter when even; it skips the test when the kernel
+// did not receive them all (a sender backlog: nothing to judge).
+func stalledFrames(t *testing.T, bin string, count int, even bool, extra, args []string) ([]uint32, int, string) {
+	expect := count
+	if even {
+		expect = count / 2
+	}
+	got, dropped, rx, stderr := stalledRun(t, bin, count, expect, extra, args)
+	if rx != count {
+		t.Skipf("the kernel received only %d of %d frames (sender backlog): cannot judge", rx, count)
+	}
+	return got, dropped, stderr
+}
+
+// wantSequence checks that got holds every one of count frames in order,
+// or with even every even one.
+func wantSequence(t *testing.T, got []uint32, count int, even bool) {
+	t.Helper()
+	if !even {
+		inOrder(t, got, count)
+		return
+	}
+	inSteps(t, got, count/2, 2)
+	if len(got) > 0 && got[0]%2 != 0 {
+		t.Errorf("first frame %d: the filter let an odd one through", got[0])
 	}
 }
 
