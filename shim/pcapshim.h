@@ -23,6 +23,9 @@
 /* Descriptors per batch. Big enough to amortise the C->Go crossing (~80 ns)
  * to well under 1 ns/packet, small enough to keep latency low. */
 #define SHIM_BATCH 512
+/* The elastic buffer's overflow socket receive buffer (SO_RCVBUFFORCE):
+ * core/live.OverflowBufferBytes. */
+#define SHIM_OVERFLOW_BYTES (32 << 20)
 
 /* One packet of a batch: what the callback gets. 32 bytes on LP64. */
 struct shim_pkt {
@@ -72,6 +75,12 @@ struct shim_ring {
 				 * ring packet, overflow messages): Go fills next */
 	uint8_t pad[7];
 	uint64_t c_batches;	/* batches ring.c filled (the debug report) */
+	/* The elastic buffer's overflow socket, switched off in a sustained
+	 * overload (core/live/overload.go): when to switch it back on
+	 * (CLOCK_MONOTONIC ns; 0: it is on), when it last was, and how often. */
+	int64_t ov_rearm_at;
+	int64_t ov_armed_at;
+	uint64_t ov_rearms;
 };
 
 /*

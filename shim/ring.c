@@ -16,6 +16,8 @@
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
+#include <sys/socket.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 
@@ -59,6 +61,31 @@ static int overflow_empty(const pcap_t *p)
 	if (p->ovfd < 0)
 		return 1;
 	return poll(&pfd, 1, 0) == 0;
+}
+
+/*
+ * The reader has caught up (ring and overflow queue empty) after the
+ * overflow socket was switched off in a sustained overload: switch it back
+ * on once due (core/live/overload.go decides when).
+ */
+static void rearm_overflow(const pcap_t *p, struct shim_ring *r)
+{
+	struct timespec ts;
+	int64_t now;
+	int size = SHIM_OVERFLOW_BYTES;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return;
+	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	if (now < r->ov_rearm_at)
+		return;
+	/* Without CAP_NET_ADMIN (a host that dropped its privileges since
+	 * the capture opened, as tcpdump does), what net.core.rmem_max allows. */
+	if (setsockopt(p->ovfd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+		(void)setsockopt(p->ovfd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	r->ov_rearm_at = 0;
+	r->ov_armed_at = now;
+	r->ov_rearms++;
 }
 
 /*
@@ -197,6 +224,8 @@ int shim_ring_fill(pcap_t *p)
 				break;
 			if (st == TP_STATUS_KERNEL) {
 				p->ring_drained = 1;
+				if (r->ov_rearm_at != 0)
+					rearm_overflow(p, r);
 				break;
 			}
 			r->in_block = 1;

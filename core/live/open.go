@@ -369,7 +369,7 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 	}
 
 	// The default buffer is elastic (elastic.go) where it can be: then
-	// the ring is libpcap's size.
+	// the ring is ElasticRingSize.
 	var ov *overflow
 	if mode != "recvmmsg" && o.BufferSize == 0 && os.Getenv(ElasticEnv) != "0" &&
 		o.TstampType != TstampAdapter && o.TstampType != TstampAdapterUnsynced {
@@ -381,7 +381,7 @@ func Open(o Options) (s *Source, warn *Error, fail *Error) {
 	}
 	ringOpts := o
 	if ov != nil {
-		ringOpts.BufferSize = LibpcapBufferSize
+		ringOpts.BufferSize = ElasticRingSize
 	}
 
 	// The ring, or recvmmsg where the kernel has no ring for us (or the

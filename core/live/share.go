@@ -21,6 +21,9 @@ type RingShare struct {
 	GoPending uint8 // Fill holds packets read ahead: Fill goes next
 	_         [7]uint8
 	CBatches  uint64 // batches the C loop filled
+	RearmAt   int64  // overload.go: when to switch the overflow back on
+	ArmedAt   int64  // when it was last switched on
+	Rearms    uint64 // how often the C loop switched it back on
 }
 
 // RingShareSize is the size C expects for a RingShare.

@@ -118,6 +118,10 @@ var _ [live.AuxSize - unsafe.Sizeof(C.struct_shim_aux{})]struct{}
 var _ [unsafe.Sizeof(C.struct_shim_ring{}) - live.RingShareSize]struct{}
 var _ [live.RingShareSize - unsafe.Sizeof(C.struct_shim_ring{})]struct{}
 
+// The C loop switches the overflow socket back on with the size Go uses.
+var _ [C.SHIM_OVERFLOW_BYTES - live.OverflowBufferBytes]struct{}
+var _ [live.OverflowBufferBytes - C.SHIM_OVERFLOW_BYTES]struct{}
+
 // liveParams passes the handle's current link type and direction to a live
 // source before each fill (both can change between fills).
 func liveParams(p *C.struct_pcap, src any) {

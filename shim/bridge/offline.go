@@ -160,8 +160,10 @@ func closeDebug(p *C.struct_pcap, s core.Source) {
 	case *live.Source:
 		dev := C.GoString(p.device)
 		if s.OverflowFd() >= 0 {
-			debugf("pcapshim: %s closed: %d packets came through the overflow socket",
-				dev, s.OverflowCount())
+			off, on := s.Overloads()
+			debugf("pcapshim: %s closed: %d packets came through the overflow socket; "+
+				"switched off in a sustained overload %d times, back on %d times",
+				dev, s.OverflowCount(), off, on)
 		}
 		if s.Version() != 0 {
 			c, g := s.Batches()

@@ -197,7 +197,7 @@ func (c *capture) search(pace string, size, start, steps, ms int) (best float64,
 	return lo, senderBound, sb.String()
 }
 
-func buildPace(b *testing.B) string {
+func buildPace(b testing.TB) string {
 	src := filepath.Join(testutil.Root(b), "test", "live", "testdata", "pace.c")
 	return testutil.BuildC(b, "pace", []string{src}, "-O2", "-Wall", "-Wextra", "-Werror")
 }

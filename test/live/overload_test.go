@@ -1,0 +1,165 @@
+package live
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pcapshim/pcapshim/test/testutil"
+)
+
+var overloadLine = regexp.MustCompile(`switched off in a sustained overload (\d+) times, back on (\d+) times`)
+
+// TestElasticOverload: a consumer far slower than the traffic for 1.5 s
+// (tcpdump -w into a FIFO the test drains at about 20,000 frames a second,
+// while 100,000 a second arrive) keeps the overflow socket busy: the
+// elastic buffer switches it off (core/live/overload.go). After a calm
+// second and a few more frames it is switched back on, by the C loop, or
+// by Fill when Go walks the ring. The file holds the overload's frames in
+// order (with gaps: drops) and every frame sent after it.
+func TestElasticOverload(t *testing.T) {
+	needLive(t)
+	pace := buildPace(t)
+	t.Setenv(bufferEnv, "")
+	for _, c := range []struct {
+		name  string
+		extra []string
+	}{
+		{"c-walk", nil},
+		{"go-walk", []string{cwalkEnv + "=0"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ns := newNS(t)
+			dir := t.TempDir()
+			fifo := filepath.Join(dir, "out.fifo")
+			if err := syscall.Mkfifo(fifo, 0o666); err != nil {
+				t.Fatal(err)
+			}
+			rfd, err := syscall.Open(fifo, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := append([]string{"PCAPSHIM_DEBUG=1"}, c.extra...)
+			p := startEnv(t, ns, testutil.Ours, env, listening,
+				"tcpdump", "-Z", "root", "-i", devB, "-w", fifo)
+			p.waitReady(t, 10*time.Second)
+			if err := syscall.SetNonblock(rfd, false); err != nil {
+				t.Fatal(err)
+			}
+			r := os.NewFile(uintptr(rfd), fifo)
+			defer r.Close()
+			file := filepath.Join(dir, "out.pcap")
+			w, err := os.Create(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The consumer: 64 KiB every 3 ms until fast is set.
+			var fast atomic.Bool
+			copied := make(chan error, 1)
+			go func() {
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := r.Read(buf)
+					if n > 0 {
+						if _, werr := w.Write(buf[:n]); werr != nil {
+							copied <- werr
+							return
+						}
+					}
+					if err == io.EOF {
+						copied <- nil
+						return
+					}
+					if err != nil {
+						copied <- err
+						return
+					}
+					if !fast.Load() {
+						time.Sleep(3 * time.Millisecond)
+					}
+				}
+			}()
+
+			send := func(pps, ms int) {
+				out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, pace, devA,
+					strconv.Itoa(pps), strconv.Itoa(ms), "1514").CombinedOutput()
+				if err != nil {
+					t.Fatalf("pace: %v\n%s", err, out)
+				}
+			}
+			// The overload, then the backlog drained at full speed.
+			send(100000, 1500)
+			fast.Store(true)
+			settle := func() {
+				rx := rxPackets(t, ns, devB)
+				for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
+					time.Sleep(300 * time.Millisecond)
+					_ = p.cmd.Process.Signal(syscall.SIGUSR1)
+					time.Sleep(50 * time.Millisecond)
+					if c, _, d, ok := stats(p.errText()); ok && c+d >= rx {
+						return
+					}
+				}
+			}
+			settle()
+			// A calm second and a little more: the switch back is due
+			// at most rearmDelay (1 s) after the switch off. The next
+			// frames find the ring empty after them.
+			time.Sleep(1200 * time.Millisecond)
+			const after = 200
+			send(2000, 100)
+			settle()
+			_ = p.cmd.Process.Signal(syscall.SIGINT)
+			res := p.wait(10 * time.Second)
+			select {
+			case err := <-copied:
+				if err != nil {
+					t.Fatalf("reading the FIFO: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("the FIFO did not reach EOF after tcpdump ended")
+			}
+			w.Close()
+
+			m := overloadLine.FindStringSubmatch(res.stderr)
+			if m == nil {
+				t.Fatalf("no overload report in:\n%s", res.stderr)
+			}
+			t.Logf("%s: %s", c.name, m[0])
+			if n, _ := strconv.Atoi(m[1]); n == 0 {
+				t.Errorf("the overflow socket was not switched off in a sustained overload:\n%s", res.stderr)
+			}
+			if n, _ := strconv.Atoi(m[2]); n == 0 {
+				t.Errorf("the overflow socket was not switched back on after a calm second:\n%s", res.stderr)
+			}
+
+			got := seqs(t, file)
+			// The overload's frames: increasing (drops leave gaps);
+			// then the last 200, whole and in order.
+			if len(got) < after {
+				t.Fatalf("%d frames in the file, want at least the last %d", len(got), after)
+			}
+			first, last := got[:len(got)-after], got[len(got)-after:]
+			for i := 1; i < len(first); i++ {
+				if first[i] <= first[i-1] {
+					t.Fatalf("overload frame %d has sequence number %d after %d: out of order or repeated",
+						i, first[i], first[i-1])
+				}
+			}
+			if len(first) == 0 || first[len(first)-1] == 0 {
+				t.Errorf("no overload frames before the last %d", after)
+			}
+			inOrder(t, last, after)
+			if len(last) > 0 && last[0] != 0 {
+				t.Errorf("the frames after the overload start at %d, want 0 (some were lost)", last[0])
+			}
+		})
+	}
+}
