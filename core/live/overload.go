@@ -12,10 +12,12 @@ import (
 // costs. When packets keep coming faster than the reader drains them, the
 // reader slows down further and most packets end up on the slow path: the
 // capture keeps fewer packets than the ring alone would. So when the
-// overflow queue has not once been empty for sustainedOverload, its receive
-// buffer shrinks to the kernel's minimum: fanout rollover then finds no
-// room there, and the ring takes (or drops) the traffic, as libpcap's
-// does. What the overflow holds is still read, in order.
+// overflow queue has not once been empty for sustainedOverload and did not
+// shrink by an eighth meanwhile (a reader catching up after a stall
+// shrinks it faster), its receive buffer shrinks to the kernel's minimum:
+// fanout rollover then finds no room there, and the ring takes (or drops)
+// the traffic, as libpcap's does. What the overflow holds is still read,
+// in order.
 //
 // The buffer grows back once the reader has caught up (an empty ring, seen
 // by the C loop in shim/ring.c or by Fill), at least rearmDelay after the
@@ -35,6 +37,7 @@ const (
 // struct, where the C loop switches the buffer back on.
 type overload struct {
 	busySince time.Time // the queue's first full read since it was last empty; zero: empty
+	busyBytes int       // what the queue held then (queued), -1 if unknown
 	delay     time.Duration
 	rearmAt   int64 // CLOCK_MONOTONIC ns; 0: the buffer is on
 	armedAt   int64
@@ -72,11 +75,15 @@ func (s *Source) watchOverload() {
 	}
 	now := time.Now()
 	if ov.busySince.IsZero() {
-		ov.busySince = now
+		ov.busySince, ov.busyBytes = now, queued(ov.fd)
 		return
 	}
 	rearmAt, armedAt := s.times()
 	if *rearmAt != 0 || now.Sub(ov.busySince) < sustainedOverload {
+		return
+	}
+	if q := queued(ov.fd); q >= 0 && ov.busyBytes >= 0 && q < ov.busyBytes-ov.busyBytes/8 {
+		ov.busySince, ov.busyBytes = now, q // catching up: look again later
 		return
 	}
 	// SO_RCVBUF 0: the kernel's minimum (SOCK_MIN_RCVBUF), room for a
@@ -93,6 +100,19 @@ func (s *Source) watchOverload() {
 	}
 	*rearmAt = mono + int64(ov.delay)
 	ov.disarms++
+}
+
+// queued is the memory the socket's receive queue holds (SO_MEMINFO's
+// rmem_alloc), -1 when the kernel does not say (before Linux 4.6).
+func queued(fd int) int {
+	const soMeminfo = 55
+	var mi [9]uint32 // SK_MEMINFO_VARS
+	n := uint32(unsafe.Sizeof(mi))
+	if _, _, e := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), solSocket, soMeminfo,
+		uintptr(unsafe.Pointer(&mi)), uintptr(unsafe.Pointer(&n)), 0); e != 0 || n < 4 {
+		return -1
+	}
+	return int(mi[0])
 }
 
 // rearm switches the overflow back on when it is off and due: called by
