@@ -229,15 +229,27 @@ static int hold_due(pcap_t *p, int *timeout)
  */
 int shim_live_wait(pcap_t *p)
 {
-	struct pollfd pfd[2];
-	int nfd = 1;
+	struct pollfd pfd[3];
+	int nfd = 1, wake = -1, ov = -1;
 
 	pfd[0].fd = p->fd;
 	pfd[0].events = POLLIN;
 	if (p->wakefd >= 0 && !p->nonblock) {
-		pfd[1].fd = p->wakefd;
-		pfd[1].events = POLLIN;
-		nfd = 2;
+		pfd[nfd].fd = p->wakefd;
+		pfd[nfd].events = POLLIN;
+		wake = nfd++;
+	}
+	/*
+	 * The elastic buffer's overflow socket, when the last fill left it
+	 * empty: a packet the ring had no room for while the last batch held
+	 * its units is queued there, and may be the last one for a while.
+	 * Not when Go left packets on it to wait for the ring's open block:
+	 * it would wake at once, again and again, until that block retires.
+	 */
+	if (p->ovfd >= 0 && p->ov_watch) {
+		pfd[nfd].fd = p->ovfd;
+		pfd[nfd].events = POLLIN;
+		ov = nfd++;
 	}
 	for (;;) {
 		/* While the device is down, look every 1 ms whether it went
@@ -263,8 +275,7 @@ int shim_live_wait(pcap_t *p)
 			drain_wake(p);
 			return PCAP_ERROR_BREAK;
 		}
-		pfd[0].revents = 0;
-		pfd[1].revents = 0;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
 		r = poll(pfd, (nfds_t)nfd, timeout);
 		if (r < 0) {
 			if (errno == EINTR)	/* a host signal: re-check the flag */
@@ -273,10 +284,21 @@ int shim_live_wait(pcap_t *p)
 			    "can't poll on packet socket: %s", strerror(errno));
 			return PCAP_ERROR;
 		}
-		if (nfd == 2 && pfd[1].revents != 0) {
+		if (wake >= 0 && pfd[wake].revents != 0) {
 			drain_wake(p);
 			continue;	/* the check above reports the break */
 		}
+		if (ov >= 0 && (pfd[ov].revents & POLLERR)) {
+			/* The ring's socket reports the same condition (the
+			 * device went down); clear it here, or poll would
+			 * return at once for it from now on. */
+			int err;
+			socklen_t len = sizeof err;
+
+			(void)getsockopt(p->ovfd, SOL_SOCKET, SO_ERROR, &err, &len);
+		}
+		if (ov >= 0 && (pfd[ov].revents & POLLIN) && pfd[0].revents == 0)
+			return 1;	/* Go's fill takes it */
 		if (r == 0) {
 			if (p->holding && !p->nonblock)
 				continue;	/* hold_due decides */

@@ -147,6 +147,8 @@ struct pcap {
 	int selectable_fd;		/* pcap_get_selectable_fd, -1 if none */
 	int ovfd;			/* live: the elastic buffer's overflow
 					 * socket (Go owns it), -1 if none */
+	int ov_watch;			/* the last fill left nothing on it: the
+					 * wait watches it too (live.c) */
 	int nonblock;
 	int bufsize;			/* pcap_bufsize */
 

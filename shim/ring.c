@@ -224,6 +224,7 @@ int shim_ring_fill(pcap_t *p)
 				break;
 			if (st == TP_STATUS_KERNEL) {
 				p->ring_drained = 1;
+				p->ov_watch = 1;	/* found empty just above */
 				if (r->ov_rearm_at != 0)
 					rearm_overflow(p, r);
 				break;

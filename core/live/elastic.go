@@ -150,6 +150,17 @@ func (s *Source) OverflowFd() int {
 	return s.ov.fd
 }
 
+// OverflowIdle says whether Fill left nothing on the overflow socket: the
+// queue was empty at its last look and every packet read from it was
+// handed out. The C loop's wait then watches the socket too (a packet the
+// ring had no room for while the last batch held its units is queued
+// there); not otherwise, when Fill left packets on it to wait for the
+// ring's open block.
+func (s *Source) OverflowIdle() bool {
+	ov := s.ov
+	return ov != nil && ov.drained && !ov.headOK && ov.next >= ov.n
+}
+
 // OverflowCount is how many packets came through the overflow socket.
 func (s *Source) OverflowCount() uint64 {
 	if s.ov == nil {

@@ -13,8 +13,8 @@ import (
 // reader slows down further and most packets end up on the slow path: the
 // capture keeps fewer packets than the ring alone would. So when the
 // overflow queue has not once been empty for sustainedOverload and did not
-// shrink by an eighth meanwhile (a reader catching up after a stall
-// shrinks it faster), its receive buffer shrinks to the kernel's minimum:
+// shrink by half meanwhile (a reader with room to catch up after a stall
+// does), its receive buffer shrinks to the kernel's minimum:
 // fanout rollover then finds no room there, and the ring takes (or drops)
 // the traffic, as libpcap's does. What the overflow holds is still read,
 // in order.
@@ -82,7 +82,7 @@ func (s *Source) watchOverload() {
 	if *rearmAt != 0 || now.Sub(ov.busySince) < sustainedOverload {
 		return
 	}
-	if q := queued(ov.fd); q >= 0 && ov.busyBytes >= 0 && q < ov.busyBytes-ov.busyBytes/8 {
+	if q := queued(ov.fd); q >= 0 && ov.busyBytes >= 0 && q < ov.busyBytes/2 {
 		ov.busySince, ov.busyBytes = now, q // catching up: look again later
 		return
 	}

@@ -11,7 +11,7 @@ import (
 // the queue stayed busy for sustainedOverload, not before, and not when a
 // read found it empty in between; it grows back only once due; an overload
 // within rearmCalm of the switch back doubles the delay; a queue that
-// shrinks meanwhile is left alone. A UDP socket stands in for the packet
+// shrinks by half meanwhile is left alone. A UDP socket stands in for the packet
 // socket (the same socket options).
 func TestOverloadSwitch(t *testing.T) {
 	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM, 0)
@@ -90,8 +90,8 @@ func TestOverloadSwitch(t *testing.T) {
 	}
 }
 
-// TestOverloadCatchingUp: a busy overflow queue that shrank by more than an
-// eighth over sustainedOverload (a reader catching up after a stall) is
+// TestOverloadCatchingUp: a busy overflow queue that shrank by more than
+// half over sustainedOverload (a reader catching up after a stall) is
 // left on; the same queue no longer shrinking is switched off. The queue is
 // a packet socket's on loopback (SO_MEMINFO, as the overflow's), filled by
 // UDP datagrams to a closed local port.
@@ -126,7 +126,7 @@ func TestOverloadCatchingUp(t *testing.T) {
 	ov.drained = false
 	s.watchOverload()
 	buf := make([]byte, 2048)
-	for queued(fd) > q0/2 {
+	for queued(fd) >= q0/2 {
 		if _, _, err := syscall.Recvfrom(fd, buf, syscall.MSG_DONTWAIT); err != nil {
 			t.Fatal(err)
 		}

@@ -118,6 +118,10 @@ func pcapshim_go_fill(p *C.struct_pcap) (rc C.int) {
 		if drained {
 			p.ring_drained = 1
 		}
+		p.ov_watch = 0
+		if ls.OverflowIdle() {
+			p.ov_watch = 1
+		}
 	}
 	switch {
 	case n > 0:
