@@ -53,8 +53,8 @@ func TestBufferSize(t *testing.T) {
 		want int64
 	}{
 		{testutil.System, "", nil, 2 * mib},
-		{testutil.Ours, "", nil, 2 * mib}, // elastic: libpcap's ring + overflow
-		{testutil.Ours, "", []string{"-s", "96"}, 2 * mib},
+		{testutil.Ours, "", nil, 3 * mib}, // elastic: live.ElasticRingSize + overflow
+		{testutil.Ours, "", []string{"-s", "96"}, 3 * mib},
 		{testutil.Ours, "noelastic", nil, 32 * mib},
 		{testutil.Ours, "noelastic", []string{"-s", "96"}, 5 * mib},
 		{testutil.System, "", []string{"-B", "4096"}, 4 * mib},
