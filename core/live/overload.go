@@ -12,9 +12,10 @@ import (
 // costs. When packets keep coming faster than the reader drains them, the
 // reader slows down further and most packets end up on the slow path: the
 // capture keeps fewer packets than the ring alone would. So when the
-// overflow queue has not once been empty for sustainedOverload and did not
-// shrink by half meanwhile (a reader with room to catch up after a stall
-// does), its receive buffer shrinks to the kernel's minimum:
+// overflow queue has not once been empty for growingOverload and has grown
+// meanwhile (SO_MEMINFO), or for sustainedOverload and did not shrink by
+// half (a reader with room to catch up after a stall does), its receive
+// buffer shrinks to the kernel's minimum:
 // fanout rollover then finds no room there, and the ring takes (or drops)
 // the traffic, as libpcap's does. What the overflow holds is still read,
 // in order.
@@ -27,6 +28,7 @@ import (
 // net.core.rmem_max allows, not OverflowBufferBytes.
 const (
 	sustainedOverload = 50 * time.Millisecond
+	growingOverload   = 10 * time.Millisecond
 	rearmDelay        = time.Second
 	rearmDelayMax     = 64 * time.Second
 	rearmCalm         = 10 * time.Second
@@ -79,10 +81,16 @@ func (s *Source) watchOverload() {
 		return
 	}
 	rearmAt, armedAt := s.times()
-	if *rearmAt != 0 || now.Sub(ov.busySince) < sustainedOverload {
+	busy := now.Sub(ov.busySince)
+	if *rearmAt != 0 || busy < growingOverload {
 		return
 	}
-	if q := queued(ov.fd); q >= 0 && ov.busyBytes >= 0 && q < ov.busyBytes/2 {
+	q := queued(ov.fd)
+	known := q >= 0 && ov.busyBytes >= 0
+	switch {
+	case busy < sustainedOverload && (!known || q <= ov.busyBytes):
+		return // not growing: give the reader sustainedOverload
+	case busy >= sustainedOverload && known && q < ov.busyBytes/2:
 		ov.busySince, ov.busyBytes = now, q // catching up: look again later
 		return
 	}
