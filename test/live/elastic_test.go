@@ -3,7 +3,6 @@ package live
 import (
 	"encoding/binary"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,21 +176,11 @@ func wantSequence(t *testing.T, got []uint32, count int, even bool) {
 }
 
 // stalledRun starts tcpdump -w into a FIFO the test reads only after the
-// burst (of count frames, expect of which pass tcpdump's filter), and returns the frames' sequence numbers, what tcpdump reported
-// dropped, the frames the device received and tcpdump's stderr.
+// burst (of count frames, expect of which pass tcpdump's filter), and
+// returns the frames' sequence numbers, what tcpdump reported dropped, the
+// frames the device received and tcpdump's stderr.
 func stalledRun(t *testing.T, bin string, count, expect int, extra, args []string) ([]uint32, int, int, string) {
 	ns := newNS(t)
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "out.fifo")
-	if err := syscall.Mkfifo(fifo, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	// Opened for reading first (non-blocking, so it does not wait for a
-	// writer): tcpdump's open for writing then succeeds.
-	rfd, err := syscall.Open(fifo, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dev := devB
 	env := []string{"PCAPSHIM_DEBUG=1"}
 	for _, e := range extra {
@@ -201,9 +190,7 @@ func stalledRun(t *testing.T, bin string, count, expect int, extra, args []strin
 			env = append(env, e)
 		}
 	}
-	argv := append([]string{"tcpdump", "-Z", "root", "-i", dev, "-w", fifo}, args...)
-	p := startEnv(t, ns, testutil.Ours, env, listening, argv...)
-	p.waitReady(t, 10*time.Second)
+	f := startFIFO(t, ns, dev, env, args)
 	rx0 := rxPackets(t, ns, devB)
 	out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, bin, devA,
 		strconv.Itoa(count), "1514").CombinedOutput()
@@ -213,38 +200,9 @@ func stalledRun(t *testing.T, bin string, count, expect int, extra, args []strin
 	rx := rxPackets(t, ns, devB) - rx0
 	time.Sleep(200 * time.Millisecond) // the stall goes on a little
 
-	// Now read: blocking, into a file, until tcpdump closes its end.
-	if err := syscall.SetNonblock(rfd, false); err != nil {
-		t.Fatal(err)
-	}
-	r := os.NewFile(uintptr(rfd), fifo)
-	defer r.Close()
-	file := filepath.Join(dir, "out.pcap")
-	w, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copied := make(chan error, 1)
-	go func() { _, err := io.Copy(w, r); copied <- err }()
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		time.Sleep(300 * time.Millisecond)
-		_ = p.cmd.Process.Signal(syscall.SIGUSR1)
-		time.Sleep(50 * time.Millisecond)
-		if c, _, d, ok := stats(p.errText()); ok && c+d >= rx*expect/count {
-			break
-		}
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGINT)
-	res := p.wait(10 * time.Second)
-	select {
-	case err := <-copied:
-		if err != nil {
-			t.Fatalf("reading the FIFO: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the FIFO did not reach EOF after tcpdump ended")
-	}
-	w.Close()
+	f.drain()
+	f.settle(rx * expect / count)
+	res := f.stop()
 	c, recv, d, ok := stats(res.stderr)
 	if res.timedOut || !ok {
 		t.Fatalf("tcpdump did not end with statistics:\n%s", res.stderr)
@@ -253,7 +211,7 @@ func stalledRun(t *testing.T, bin string, count, expect int, extra, args []strin
 	if recv != c+d {
 		t.Errorf("%d received by filter, want %d captured + %d dropped", recv, c, d)
 	}
-	return seqs(t, file), d, rx, res.stderr
+	return seqs(t, f.file), d, rx, res.stderr
 }
 
 // rss is a process's resident set in bytes.

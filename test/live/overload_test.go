@@ -1,18 +1,11 @@
 package live
 
 import (
-	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/pcapshim/pcapshim/test/testutil"
 )
 
 var overloadLine = regexp.MustCompile(`switched off in a sustained overload (\d+) times, back on (\d+) times`)
@@ -37,55 +30,9 @@ func TestElasticOverload(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ns := newNS(t)
-			dir := t.TempDir()
-			fifo := filepath.Join(dir, "out.fifo")
-			if err := syscall.Mkfifo(fifo, 0o666); err != nil {
-				t.Fatal(err)
-			}
-			rfd, err := syscall.Open(fifo, syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := append([]string{"PCAPSHIM_DEBUG=1"}, c.extra...)
-			p := startEnv(t, ns, testutil.Ours, env, listening,
-				"tcpdump", "-Z", "root", "-i", devB, "-w", fifo)
-			p.waitReady(t, 10*time.Second)
-			if err := syscall.SetNonblock(rfd, false); err != nil {
-				t.Fatal(err)
-			}
-			r := os.NewFile(uintptr(rfd), fifo)
-			defer r.Close()
-			file := filepath.Join(dir, "out.pcap")
-			w, err := os.Create(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The consumer: 64 KiB every 3 ms until fast is set.
-			var fast atomic.Bool
-			copied := make(chan error, 1)
-			go func() {
-				buf := make([]byte, 64<<10)
-				for {
-					n, err := r.Read(buf)
-					if n > 0 {
-						if _, werr := w.Write(buf[:n]); werr != nil {
-							copied <- werr
-							return
-						}
-					}
-					if err == io.EOF {
-						copied <- nil
-						return
-					}
-					if err != nil {
-						copied <- err
-						return
-					}
-					if !fast.Load() {
-						time.Sleep(3 * time.Millisecond)
-					}
-				}
-			}()
+			f := startFIFO(t, ns, devB, append([]string{"PCAPSHIM_DEBUG=1"}, c.extra...), nil)
+			f.slow.Store(true)
+			f.drain()
 
 			send := func(pps, ms int) {
 				out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, pace, devA,
@@ -96,37 +43,16 @@ func TestElasticOverload(t *testing.T) {
 			}
 			// The overload, then the backlog drained at full speed.
 			send(100000, 1500)
-			fast.Store(true)
-			settle := func() {
-				rx := rxPackets(t, ns, devB)
-				for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-					time.Sleep(300 * time.Millisecond)
-					_ = p.cmd.Process.Signal(syscall.SIGUSR1)
-					time.Sleep(50 * time.Millisecond)
-					if c, _, d, ok := stats(p.errText()); ok && c+d >= rx {
-						return
-					}
-				}
-			}
-			settle()
+			f.slow.Store(false)
+			f.settle(rxPackets(t, ns, devB))
 			// A calm second and a little more: the switch back is due
 			// at most rearmDelay (1 s) after the switch off. The next
 			// frames find the ring empty after them.
 			time.Sleep(1200 * time.Millisecond)
 			const after = 200
 			send(2000, 100)
-			settle()
-			_ = p.cmd.Process.Signal(syscall.SIGINT)
-			res := p.wait(10 * time.Second)
-			select {
-			case err := <-copied:
-				if err != nil {
-					t.Fatalf("reading the FIFO: %v", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatalf("the FIFO did not reach EOF after tcpdump ended")
-			}
-			w.Close()
+			f.settle(rxPackets(t, ns, devB))
+			res := f.stop()
 
 			m := overloadLine.FindStringSubmatch(res.stderr)
 			if m == nil {
@@ -140,7 +66,7 @@ func TestElasticOverload(t *testing.T) {
 				t.Errorf("the overflow socket was not switched back on after a calm second:\n%s", res.stderr)
 			}
 
-			got := seqs(t, file)
+			got := seqs(t, f.file)
 			// The overload's frames: increasing (drops leave gaps);
 			// then the last 200, whole and in order.
 			if len(got) < after {
