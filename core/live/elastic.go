@@ -171,8 +171,9 @@ func (s *Source) OverflowCount() uint64 {
 
 // recv refills the overflow queue without blocking. Errors (ENETDOWN when
 // the device goes down, as on the ring's socket, which reports them) are
-// left to the ring: the overflow is then simply empty.
-func (ov *overflow) recv() {
+// left to the ring: the overflow is then simply empty. s watches for a
+// sustained overload (overload.go).
+func (ov *overflow) recv(s *Source) {
 	ov.next, ov.n, ov.headOK = 0, 0, false
 	r, err := ov.m.receive(ov.fd, ov.m.n)
 	// The queue was empty after this call only if it returned less
@@ -180,6 +181,7 @@ func (ov *overflow) recv() {
 	// after (a margin for the time between stamping and queueing).
 	ov.drained = err != nil || r < ov.m.n
 	ov.checked = time.Now().Add(-stampMargin).UnixNano()
+	s.watchOverload()
 	if err != nil || r == 0 {
 		ov.toFilter = false // the queue the filter change found is gone
 		return
@@ -224,8 +226,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 	ov := s.ov
 	ov.inBatch = false
 	if ov.next >= ov.n {
-		ov.recv()
-		s.watchOverload()
+		ov.recv(s)
 	}
 	n := 0
 	for n < len(batch) {
@@ -235,8 +236,7 @@ func (s *Source) fillElastic(batch []core.Packet) (int, error) {
 			if ov.inBatch {
 				break // the next fill looks again, first
 			}
-			ov.recv()
-			s.watchOverload()
+			ov.recv(s)
 			ovOK = ov.peek(s)
 		}
 		if !ringOK && ovOK && s.ringOpen() && !s.beforeOpen(&ov.head) {

@@ -15,10 +15,9 @@ import (
 // overflow queue has not once been empty for growingOverload and has grown
 // meanwhile (SO_MEMINFO), or for sustainedOverload and did not shrink by
 // half (a reader with room to catch up after a stall does), its receive
-// buffer shrinks to the kernel's minimum:
-// fanout rollover then finds no room there, and the ring takes (or drops)
-// the traffic, as libpcap's does. What the overflow holds is still read,
-// in order.
+// buffer shrinks to the kernel's minimum: fanout rollover then finds no
+// room there, and the ring takes (or drops) the traffic, as libpcap's
+// does. What the overflow holds is still read, in order.
 //
 // The buffer grows back once the reader has caught up (an empty ring, seen
 // by the C loop in shim/ring.c or by Fill), at least rearmDelay after the
@@ -40,6 +39,7 @@ const (
 type overload struct {
 	busySince time.Time // the queue's first full read since it was last empty; zero: empty
 	busyBytes int       // what the queue held then (queued), -1 if unknown
+	grewLook  bool      // the growth after growingOverload was looked at
 	delay     time.Duration
 	rearmAt   int64 // CLOCK_MONOTONIC ns; 0: the buffer is on
 	armedAt   int64
@@ -68,7 +68,9 @@ func monotonic() int64 {
 }
 
 // watchOverload follows the overflow queue after each read of it, and
-// switches the overflow off when it has stayed busy for sustainedOverload.
+// switches the overflow off in a sustained overload. It looks at the
+// queue's size (a system call) at most three times per sustainedOverload:
+// when the busy time starts, once after growingOverload, and at its end.
 func (s *Source) watchOverload() {
 	ov := s.ov
 	if ov.drained {
@@ -77,21 +79,24 @@ func (s *Source) watchOverload() {
 	}
 	now := time.Now()
 	if ov.busySince.IsZero() {
-		ov.busySince, ov.busyBytes = now, queued(ov.fd)
+		ov.busySince, ov.busyBytes, ov.grewLook = now, queued(ov.fd), false
 		return
 	}
 	rearmAt, armedAt := s.times()
 	busy := now.Sub(ov.busySince)
-	if *rearmAt != 0 || busy < growingOverload {
+	if *rearmAt != 0 || busy < growingOverload || busy < sustainedOverload && ov.grewLook {
 		return
 	}
 	q := queued(ov.fd)
 	known := q >= 0 && ov.busyBytes >= 0
-	switch {
-	case busy < sustainedOverload && (!known || q <= ov.busyBytes):
-		return // not growing: give the reader sustainedOverload
-	case busy >= sustainedOverload && known && q < ov.busyBytes/2:
-		ov.busySince, ov.busyBytes = now, q // catching up: look again later
+	if busy < sustainedOverload {
+		ov.grewLook = true
+		if !known || q <= ov.busyBytes {
+			return // not growing: give the reader sustainedOverload
+		}
+	} else if known && q < ov.busyBytes/2 {
+		// Catching up: look again later.
+		ov.busySince, ov.busyBytes, ov.grewLook = now, q, false
 		return
 	}
 	// SO_RCVBUF 0: the kernel's minimum (SOCK_MIN_RCVBUF), room for a

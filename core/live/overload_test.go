@@ -167,6 +167,7 @@ func TestOverloadCatchingUp(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
+	// Not grown after growingOverload: left on.
 	fill(4)
 	ov.drained = false
 	s.watchOverload()
@@ -175,7 +176,14 @@ func TestOverloadCatchingUp(t *testing.T) {
 	if ov.disarms != 0 {
 		t.Fatalf("switched off after %v with a queue that did not grow", growingOverload)
 	}
+	// An empty read starts the clock over; grown after growingOverload:
+	// switched off.
+	ov.drained = true
+	s.watchOverload()
+	ov.drained = false
+	s.watchOverload()
 	fill(8)
+	ov.busySince = ov.busySince.Add(-growingOverload - time.Millisecond)
 	s.watchOverload()
 	if ov.disarms != 1 {
 		t.Fatalf("not switched off after %v with a queue that grew from %d to %d bytes",
