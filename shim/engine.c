@@ -7,9 +7,12 @@
  * targets as pointers. Pairs that compiled filters are made of, a load
  * followed by a conditional jump on a constant ("ldh [12]; jeq #0x800"),
  * become one fused instruction that loads, sets A and branches, halving
- * the dispatches. The decoded array keeps one entry per original
- * instruction, so a jump into the middle of a fused pair still lands on
- * the plain jump.
+ * the dispatches; so do a load, a mask and a jump ("ld [26]; and
+ * #0xffff0000; jeq #c", every "net" test), and a chain of equality tests
+ * with one "true" target ("port 80 or port 443 or ...") with the load in
+ * front of it. The decoded array keeps one entry per original
+ * instruction, so a jump into the middle of a fused group still lands on
+ * an instruction that does the rest.
  *
  * The results equal bpf_filter's for every program bpf_validate accepts
  * (test/bpf compares them); anything the translator does not expect makes
@@ -26,6 +29,8 @@ struct eop {
 	uint32_t k;		/* the load's or the instruction's operand */
 	uint32_t c;		/* a fused jump's constant */
 	uint32_t end;		/* absolute loads: k + size (no wrap) */
+	uint32_t m;		/* a fused "and #m" */
+	uint32_t s[4];		/* an equality chain's constants (padded) */
 	const struct eop *jt;	/* next instruction if true / the only one */
 	const struct eop *jf;
 };
@@ -47,14 +52,19 @@ enum {
 	H_ADD_X, H_SUB_X, H_MUL_X, H_DIV_X, H_MOD_X, H_AND_X, H_OR_X, H_XOR_X,
 	H_LSH_X, H_RSH_X, H_ADD_K, H_SUB_K, H_MUL_K, H_DIV_K, H_MOD_K,
 	H_AND_K, H_OR_K, H_XOR_K, H_LSH_K, H_RSH_K, H_NEG, H_TAX, H_TXA,
-	/* a chain of up to three "jeq #k" with one true target */
+	/* a chain of up to four "jeq #k" with one true target */
 	H_JEQ_SET,
 	/* fused: load kind (6) x jump kind (4), load-major */
 	H_FUSED,
 	/* ldxb 4*([k]&0xf) fused with the indexed load + jump after it:
 	 * the transport-header access of every IPv4 port test (4 x 3). */
 	H_MSH_FUSED = H_FUSED + 24,
-	H_COUNT = H_MSH_FUSED + 12
+	/* a load (6 kinds), or ldxb and an indexed load (3), then a chain */
+	H_FSET = H_MSH_FUSED + 12,
+	H_MSET = H_FSET + 6,
+	/* an absolute load (3 sizes), "and #m", a constant jump (4) */
+	H_MASKED = H_MSET + 3,
+	H_COUNT = H_MASKED + 12
 };
 
 static inline uint32_t get32(const u_char *b)
@@ -113,6 +123,18 @@ static u_int engine_exec(const struct shim_engine *prog, const u_char *p,
 		[H_MSH_FUSED + 4 * (l) + 3] = &&name##_jset,
 		FUSE(0, mw_ind) FUSE(1, mh_ind) FUSE(2, mb_ind)
 #undef FUSE
+		[H_FSET + 0] = &&fw_abs_set, [H_FSET + 1] = &&fh_abs_set,
+		[H_FSET + 2] = &&fb_abs_set, [H_FSET + 3] = &&fw_ind_set,
+		[H_FSET + 4] = &&fh_ind_set, [H_FSET + 5] = &&fb_ind_set,
+		[H_MSET + 0] = &&mw_ind_set, [H_MSET + 1] = &&mh_ind_set,
+		[H_MSET + 2] = &&mb_ind_set,
+#define FUSE(l, name) \
+		[H_MASKED + 4 * (l) + 0] = &&name##_jgt, \
+		[H_MASKED + 4 * (l) + 1] = &&name##_jge, \
+		[H_MASKED + 4 * (l) + 2] = &&name##_jeq, \
+		[H_MASKED + 4 * (l) + 3] = &&name##_jset,
+		FUSE(0, aw_abs) FUSE(1, ah_abs) FUSE(2, ab_abs)
+#undef FUSE
 	};
 	const struct eop *pc;
 	uint32_t A = 0, X = 0, k, x2;
@@ -138,6 +160,9 @@ static u_int engine_exec(const struct shim_engine *prog, const u_char *p,
 			GO(pc->jt); \
 		GO(pc->jf); \
 	} while (0)
+/* A in an equality chain: all four compares, no branch between them. */
+#define INSET() ((A == pc->s[0]) | (A == pc->s[1]) | (A == pc->s[2]) | \
+	(A == pc->s[3]))
 	GO(pc);
 
 ret_k:	return k;
@@ -175,6 +200,19 @@ name##_jset: load JUMP(A & pc->c);
 	FUSED(fw_ind, LOAD_IND(4, get32(p + k + X)))
 	FUSED(fh_ind, LOAD_IND(2, get16(p + k + X)))
 	FUSED(fb_ind, LOAD_IND(1, p[k + X]))
+	/* Absolute load, "and #m", jump on the constant c. */
+#define MASK(load) load A &= pc->m;
+	FUSED(aw_abs, MASK(LOAD_ABS(4, get32(p + k))))
+	FUSED(ah_abs, MASK(LOAD_ABS(2, get16(p + k))))
+	FUSED(ab_abs, MASK(LOAD_ABS(1, p[k])))
+#undef MASK
+	/* Load, then an equality chain. */
+fw_abs_set: LOAD_ABS(4, get32(p + k)) JUMP(INSET());
+fh_abs_set: LOAD_ABS(2, get16(p + k)) JUMP(INSET());
+fb_abs_set: LOAD_ABS(1, p[k]) JUMP(INSET());
+fw_ind_set: LOAD_IND(4, get32(p + k + X)) JUMP(INSET());
+fh_ind_set: LOAD_IND(2, get16(p + k + X)) JUMP(INSET());
+fb_ind_set: LOAD_IND(1, p[k + X]) JUMP(INSET());
 	/* ldxb 4*([k]&0xf) then the load + jump of the next entry: its
 	 * operand is x2 = that entry's k, and c its jump constant. */
 #define MSH_FUSED(name, load) \
@@ -194,6 +232,9 @@ name##_jset: MSH load JUMP(A & pc->c);
 	MSH_FUSED(mw_ind, LOAD_IND2(4, get32(p + x2 + X)))
 	MSH_FUSED(mh_ind, LOAD_IND2(2, get16(p + x2 + X)))
 	MSH_FUSED(mb_ind, LOAD_IND2(1, p[x2 + X]))
+mw_ind_set: MSH LOAD_IND2(4, get32(p + x2 + X)) JUMP(INSET());
+mh_ind_set: MSH LOAD_IND2(2, get16(p + x2 + X)) JUMP(INSET());
+mb_ind_set: MSH LOAD_IND2(1, p[x2 + X]) JUMP(INSET());
 #undef MSH_FUSED
 #undef MSH
 #undef LOAD_IND2
@@ -225,9 +266,8 @@ jgt_x:	JUMP(A > X);
 jge_x:	JUMP(A >= X);
 jeq_x:	JUMP(A == X);
 jset_x:	JUMP(A & X);
-	/* jeq #k jt T jf (jeq #c jt T jf (jeq #end jt T jf F)): k, c, end
-	 * (c repeated for a chain of two). */
-jeq_set: JUMP(A == k || A == pc->c || A == pc->end);
+	/* jeq #s0 jt T jf (jeq #s1 jt T jf (... jf F)), up to four. */
+jeq_set: JUMP(INSET());
 
 add_x:	A += X; NEXT();
 sub_x:	A -= X; NEXT();
@@ -267,6 +307,7 @@ bad:
 #undef GO
 #undef NEXT
 #undef JUMP
+#undef INSET
 }
 
 u_int shim_engine_run(const struct shim_engine *e, const u_char *p,
@@ -358,6 +399,36 @@ static int fuse_jump(uint16_t code)
 	return -1;
 }
 
+/*
+ * The equality chain starting at in[i]: "jeq #k" tests whose "false" arm
+ * is the next test, all with the same "true" target (A is unchanged
+ * between them), up to four. Stores the constants in s (padded with the
+ * first), the last test's "false" target in *f, and returns how many;
+ * 0 when in[i] is no "jeq #k". Targets were checked to be in range.
+ */
+static u_int chain(const struct bpf_insn *in, u_int i, uint32_t s[4], u_int *f)
+{
+	const uint16_t jeq = BPF_JMP | BPF_JEQ | BPF_K;
+	u_int j = i, m = 0, t = i + 1 + in[i].jt;
+
+	if (in[i].code != jeq)
+		return 0;
+	for (;;) {
+		s[m++] = in[j].k;
+		*f = j + 1 + in[j].jf;
+		if (m == 4 || in[*f].code != jeq || *f + 1 + in[*f].jt != t)
+			break;
+		j = *f;
+	}
+	for (j = m; j < 4; j++)
+		s[j] = s[0];
+	return m;
+}
+
+/* A translated jump's targets, from the original instruction. */
+#define TRUE_OF(j) (&e->op[(j) + 1 + in[j].jt])
+#define FALSE_OF(j) (&e->op[(j) + 1 + in[j].jf])
+
 struct shim_engine *shim_engine_build(const struct bpf_insn *in, u_int n)
 {
 	const void *const *lab;
@@ -412,57 +483,68 @@ struct shim_engine *shim_engine_build(const struct bpf_insn *in, u_int n)
 		o->jt = &e->op[t];
 		o->jf = &e->op[f];
 	}
-	/* Fuse load + constant jump pairs (the jump keeps its own entry). */
+	/* Fuse load + constant jump pairs (the jump keeps its own entry),
+	 * or load + equality chain. */
 	for (i = 0; i + 1 < n; i++) {
 		int l = fuse_load(in[i].code), j = fuse_jump(in[i + 1].code);
+		u_int cf;
 
 		if (l < 0 || j < 0 || e->op[i].h == lab[H_RET_K])
 			continue;
+		if (chain(in, i + 1, e->op[i].s, &cf) >= 2) {
+			e->op[i].h = lab[H_FSET + l];
+			e->op[i].jt = TRUE_OF(i + 1);
+			e->op[i].jf = &e->op[cf];
+			continue;
+		}
 		e->op[i].h = lab[H_FUSED + 4 * l + j];
 		e->op[i].c = in[i + 1].k;
-		e->op[i].jt = e->op[i + 1].jt;
-		e->op[i].jf = e->op[i + 1].jf;
+		e->op[i].jt = TRUE_OF(i + 1);
+		e->op[i].jf = FALSE_OF(i + 1);
 	}
 	/* Then ldxb 4*([k]&0xf) followed by an indexed load + constant jump
-	 * (entry i+1 stays as it is for jumps that land on it). */
+	 * or chain (entry i+1 stays as it is for jumps that land on it). */
 	for (i = 0; i + 2 < n; i++) {
 		int l = fuse_load(in[i + 1].code), j = fuse_jump(in[i + 2].code);
+		u_int cf;
 
 		if (in[i].code != (BPF_LDX | BPF_MSH | BPF_B) || l < 3 || j < 0)
 			continue;
+		if (chain(in, i + 2, e->op[i].s, &cf) >= 2) {
+			e->op[i].h = lab[H_MSET + l - 3];
+			e->op[i].jt = TRUE_OF(i + 2);
+			e->op[i].jf = &e->op[cf];
+			continue;
+		}
 		e->op[i].h = lab[H_MSH_FUSED + 4 * (l - 3) + j];
 		e->op[i].c = in[i + 2].k;
-		e->op[i].jt = e->op[i + 2].jt;
-		e->op[i].jf = e->op[i + 2].jf;
+		e->op[i].jt = TRUE_OF(i + 2);
+		e->op[i].jf = FALSE_OF(i + 2);
 	}
-	/* Then chains of constant equality tests with one "true" target,
-	 * what "port 80 or port 443 or ..." compiles to: a test whose "false"
-	 * arm is another such test (A is unchanged between them) takes up
-	 * to three constants in one dispatch. Each test keeps its own entry,
-	 * so the members stand for the rest of the chain from themselves;
-	 * targets are read from in[], which this pass does not change. */
-	for (i = 0; i < n; i++) {
-		const uint16_t jeq = BPF_JMP | BPF_JEQ | BPF_K;
-		uint32_t c[3];
-		u_int j = i, m = 0;
+	/* Then an absolute load, "and #m" and a constant jump (entries i+1
+	 * and i+2 stay). */
+	for (i = 0; i + 2 < n; i++) {
+		int l = fuse_load(in[i].code), j = fuse_jump(in[i + 2].code);
 
-		if (in[i].code != jeq)
+		if (l < 0 || l > 2 || j < 0 || e->op[i].h == lab[H_RET_K] ||
+		    in[i + 1].code != (BPF_ALU | BPF_AND | BPF_K))
 			continue;
-		for (;;) {
-			u_int f = j + 1 + in[j].jf;
+		e->op[i].h = lab[H_MASKED + 4 * l + j];
+		e->op[i].m = in[i + 1].k;
+		e->op[i].c = in[i + 2].k;
+		e->op[i].jt = TRUE_OF(i + 2);
+		e->op[i].jf = FALSE_OF(i + 2);
+	}
+	/* Then the chains themselves: each test of one stands for the rest
+	 * of it from itself (a jump may land on any of them). */
+	for (i = 0; i < n; i++) {
+		u_int cf;
 
-			c[m++] = in[j].k;
-			if (m == 3 || in[f].code != jeq ||
-			    f + 1 + in[f].jt != i + 1 + in[i].jt)
-				break;
-			j = f;
-		}
-		if (m < 2)
+		if (in[i].code != (BPF_JMP | BPF_JEQ | BPF_K) ||
+		    chain(in, i, e->op[i].s, &cf) < 2)
 			continue;
 		e->op[i].h = lab[H_JEQ_SET];
-		e->op[i].c = c[1];
-		e->op[i].end = c[m - 1];
-		e->op[i].jf = &e->op[j + 1 + in[j].jf];
+		e->op[i].jf = &e->op[cf];
 	}
 	for (i = 0; i < n; i++)
 		if (BPF_CLASS(in[i].code) == BPF_ST ||
@@ -475,6 +557,8 @@ refuse:
 	free(e);
 	return NULL;
 }
+#undef TRUE_OF
+#undef FALSE_OF
 
 void shim_engine_free(struct shim_engine *e)
 {

@@ -195,11 +195,11 @@ func benchMode(b *testing.B, mode, drv, progs, idx string, packets int) (float64
 func TestEngine(t *testing.T) {
 	d := build(t)
 	out := run(t, d.ours, "engine", "7", "20000", d.progs)
-	m := regexp.MustCompile(`engine tried=(\d+) built=(\d+) compared=(\d+) mismatches=(\d+)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`engine tried=(\d+) built=(\d+) compared=(\d+) mismatches=(\d+) idioms=(\d+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no summary in:\n%s", out)
 	}
-	n := make([]int, 4)
+	n := make([]int, 5)
 	for i := range n {
 		n[i], _ = strconv.Atoi(m[i+1])
 	}
@@ -211,7 +211,13 @@ func TestEngine(t *testing.T) {
 	if n[1] != n[0] || n[0] < 1000 {
 		t.Errorf("engine translated %d of %d programs", n[1], n[0])
 	}
-	t.Logf("%d programs translated, %d verdicts compared, all equal", n[1], n[2])
+	// Half the random programs are made of the groups the engine fuses
+	// (load + equality chain, ldxb + indexed load + jump, load + and +
+	// jump), with jumps into their middles.
+	if n[4] < 5000 {
+		t.Errorf("only %d programs of fused groups were valid (want 5000 of 10000)", n[4])
+	}
+	t.Logf("%d programs translated (%d of fused groups), %d verdicts compared, all equal", n[1], n[4], n[2])
 }
 
 // BenchmarkFilter: a typical program ("tcp port 80 or udp port 53") and a

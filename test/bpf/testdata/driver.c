@@ -560,6 +560,121 @@ static int do_filter(uint64_t seed, int count, const char *path)
 #ifdef HAVE_ENGINE
 #include "engine.h"
 
+/* The sz-byte big-endian value at off in a random packet of pk, or a
+ * random one past its captured length. */
+static uint32_t pkt_value(const struct pkt *pk, u_int off, u_int sz)
+{
+	const struct pkt *q = &pk[below(NPKTS)];
+	uint32_t v = 0;
+	u_int i;
+
+	if (off + sz > q->caplen)
+		return rnd() >> (32 - 8 * sz);
+	for (i = 0; i < sz; i++)
+		v = v << 8 | q->data[off + i];
+	return v;
+}
+
+/*
+ * A program of the groups the engine fuses (shim/engine.c): a load then a
+ * chain of "jeq #k" with one "true" target (sometimes broken by a member
+ * with another), ldxb 4*([k]&0xf) then an indexed load and a jump or
+ * chain, an absolute load then "and #m" then a jump; between them,
+ * forward jumps that land anywhere, in the middle of groups too. Their
+ * constants often match a packet of pk. No scratch memory.
+ */
+static void gen_idioms(struct bpf_insn *f, u_int len, const struct pkt *pk)
+{
+	static const u_short sz_code[] = { BPF_W, BPF_H, BPF_B };
+	static const u_int sz_len[] = { 4, 2, 1 };
+	u_int i = 0, j;
+
+	memset(f, 0, len * sizeof *f);
+	while (i + 2 < len) {
+		u_int room = len - 2 - i, s = below(3), k = below(60), m;
+		uint32_t x = 0;
+		int ind = 0;
+
+		switch (below(5)) {
+		case 0:		/* load, chain */
+		case 1:		/* ldxb, indexed load, chain or jump */
+			m = 1 + below(4);
+			if (below(2) && room >= m + 2) {
+				u_int km = below(40);
+				const struct pkt *q = &pk[below(NPKTS)];
+
+				f[i].code = BPF_LDX | BPF_MSH | BPF_B;
+				f[i].k = km;
+				x = km < q->caplen ? (uint32_t)(q->data[km] & 0xf) << 2 : 0;
+				i++;
+				ind = 1;
+			} else if (room < m + 1) {
+				goto plain;
+			} else if (below(4) == 0) {
+				ind = 1;
+			}
+			f[i].code = BPF_LD | sz_code[s] | (ind ? BPF_IND : BPF_ABS);
+			f[i].k = k;
+			i++;
+			{
+				u_int t = i + m + below(len - 1 - (i + m) + 1);
+				u_int t2 = below(4) == 0 ? i + m + below(len - 1 - (i + m) + 1) : t;
+
+				for (j = 0; j < m; j++, i++) {
+					f[i].code = BPF_JMP | BPF_JEQ | BPF_K;
+					f[i].k = below(2) ? pkt_value(pk, k + x, sz_len[s]) : some_k();
+					f[i].jt = (u_char)((j == m - 1 ? t2 : t) - i - 1);
+					f[i].jf = j + 1 < m ? 0 :
+					    (u_char)below(len - 1 - i);
+				}
+				if (m == 1 && below(2))	/* another kind of jump */
+					f[i - 1].code = BPF_JMP | jmp_ops[below(4)] | BPF_K;
+			}
+			break;
+		case 2:		/* absolute load, and, jump */
+			if (room < 3)
+				goto plain;
+			f[i].code = BPF_LD | sz_code[s] | BPF_ABS;
+			f[i].k = k;
+			f[i + 1].code = BPF_ALU | BPF_AND | BPF_K;
+			switch (below(4)) {
+			case 0: f[i + 1].k = 0xffff0000u; break;
+			case 1: f[i + 1].k = 0xff00; break;
+			case 2: f[i + 1].k = 0xf0; break;
+			default: f[i + 1].k = some_k(); break;
+			}
+			f[i + 2].code = BPF_JMP | jmp_ops[below(4)] | BPF_K;
+			f[i + 2].k = below(2) ? pkt_value(pk, k, sz_len[s]) & f[i + 1].k
+			    : some_k();
+			f[i + 2].jt = (u_char)below(len - 1 - (i + 2));
+			f[i + 2].jf = (u_char)below(len - 1 - (i + 2));
+			i += 3;
+			break;
+		case 3:		/* a jump anywhere ahead */
+			f[i].code = BPF_JMP | jmp_ops[below(4)] | BPF_K;
+			f[i].k = some_k();
+			f[i].jt = (u_char)below(len - 1 - i);
+			f[i].jf = (u_char)below(len - 1 - i);
+			i++;
+			break;
+		default:
+		plain:
+			f[i].code = below(2) ? (BPF_ALU | alu_ops[below(10)] | BPF_K)
+			    : (BPF_MISC | (below(2) ? BPF_TAX : BPF_TXA));
+			f[i].k = below(40);
+			if (f[i].code == (BPF_ALU | BPF_DIV | BPF_K) ||
+			    f[i].code == (BPF_ALU | BPF_MOD | BPF_K))
+				f[i].k = 1 + below(9);
+			i++;
+			break;
+		}
+	}
+	for (; i + 1 < len; i++)
+		f[i].code = BPF_MISC | BPF_TXA;
+	f[len - 1].code = BPF_RET | (below(2) ? BPF_A : BPF_K);
+	f[len - 1].k = below(3) ? 1 + below(1500) : 0;
+}
+
 /* The capture loop's engine against bpf_filter, on the compiled programs
  * and on random validated ones: every verdict must be equal. */
 static int do_engine(uint64_t seed, int count, const char *path)
@@ -567,7 +682,7 @@ static int do_engine(uint64_t seed, int count, const char *path)
 	static struct pkt pk[NPKTS];
 	struct bpf_insn f[64];
 	long compared = 0, bad = 0;
-	int i, j, built = 0, tried = 0;
+	int i, j, built = 0, tried = 0, idioms = 0;
 
 	rng_seed(seed);
 	for (j = 0; j < NPKTS; j++)
@@ -581,11 +696,17 @@ static int do_engine(uint64_t seed, int count, const char *path)
 		if (i < nprogs) {
 			code = progs[i].bf_insns;
 			len = progs[i].bf_len;
-		} else {
+		} else if (i % 2 == 0) {
 			len = 2 + below(below(4) ? 20 : 60);
 			gen_runnable(f, len);
 			if (!bpf_validate(f, (int)len))
 				continue;
+		} else {
+			len = 8 + below(56);
+			gen_idioms(f, len, pk);
+			if (!bpf_validate(f, (int)len))
+				continue;
+			idioms++;
 		}
 		tried++;
 		e = shim_engine_build(code, len);
@@ -605,8 +726,8 @@ static int do_engine(uint64_t seed, int count, const char *path)
 		}
 		shim_engine_free(e);
 	}
-	printf("engine tried=%d built=%d compared=%ld mismatches=%ld\n",
-	    tried, built, compared, bad);
+	printf("engine tried=%d built=%d compared=%ld mismatches=%ld idioms=%d\n",
+	    tried, built, compared, bad, idioms);
 	return 0;
 }
 #endif
