@@ -185,7 +185,7 @@ func (c *capture) search(pace string, size, start, steps, ms int) (best float64,
 		if hi == 0 {
 			target *= 2
 		} else {
-			if hi <= lo*1.1 {
+			if hi <= lo*1.05 {
 				break
 			}
 			target = (lo + hi) / 2
@@ -291,7 +291,7 @@ func BenchmarkLiveRate(b *testing.B) {
 					// CPU at the fixed rate, one second.
 					cpu[lib] = append(cpu[lib], cp.cpuAtRate(pace, c.fixed*1000, 1000, c.size, libLabel(lib)))
 					cp.split()
-					best, bound, steps := cp.search(pace, c.size, c.start, 6, 1000)
+					best, bound, steps := cp.search(pace, c.size, c.start, 8, 1000)
 					note := ""
 					if bound {
 						note = " (sender-limited: a lower bound)"
