@@ -108,33 +108,25 @@ static u_int engine_exec(const struct shim_engine *prog, const u_char *p,
 		[H_AND_K] = &&and_k, [H_OR_K] = &&or_k, [H_XOR_K] = &&xor_k,
 		[H_LSH_K] = &&lsh_k, [H_RSH_K] = &&rsh_k, [H_NEG] = &&neg,
 		[H_TAX] = &&tax, [H_TXA] = &&txa, [H_JEQ_SET] = &&jeq_set,
-#define FUSE(l, name) \
-		[H_FUSED + 4 * (l) + 0] = &&name##_jgt, \
-		[H_FUSED + 4 * (l) + 1] = &&name##_jge, \
-		[H_FUSED + 4 * (l) + 2] = &&name##_jeq, \
-		[H_FUSED + 4 * (l) + 3] = &&name##_jset,
-		FUSE(0, fw_abs) FUSE(1, fh_abs) FUSE(2, fb_abs)
-		FUSE(3, fw_ind) FUSE(4, fh_ind) FUSE(5, fb_ind)
-#undef FUSE
-#define FUSE(l, name) \
-		[H_MSH_FUSED + 4 * (l) + 0] = &&name##_jgt, \
-		[H_MSH_FUSED + 4 * (l) + 1] = &&name##_jge, \
-		[H_MSH_FUSED + 4 * (l) + 2] = &&name##_jeq, \
-		[H_MSH_FUSED + 4 * (l) + 3] = &&name##_jset,
-		FUSE(0, mw_ind) FUSE(1, mh_ind) FUSE(2, mb_ind)
+/* The four jump kinds of a fused group at table index base + 4 * l. */
+#define FUSE(base, l, name) \
+		[(base) + 4 * (l) + 0] = &&name##_jgt, \
+		[(base) + 4 * (l) + 1] = &&name##_jge, \
+		[(base) + 4 * (l) + 2] = &&name##_jeq, \
+		[(base) + 4 * (l) + 3] = &&name##_jset,
+		FUSE(H_FUSED, 0, fw_abs) FUSE(H_FUSED, 1, fh_abs)
+		FUSE(H_FUSED, 2, fb_abs) FUSE(H_FUSED, 3, fw_ind)
+		FUSE(H_FUSED, 4, fh_ind) FUSE(H_FUSED, 5, fb_ind)
+		FUSE(H_MSH_FUSED, 0, mw_ind) FUSE(H_MSH_FUSED, 1, mh_ind)
+		FUSE(H_MSH_FUSED, 2, mb_ind)
+		FUSE(H_MASKED, 0, aw_abs) FUSE(H_MASKED, 1, ah_abs)
+		FUSE(H_MASKED, 2, ab_abs)
 #undef FUSE
 		[H_FSET + 0] = &&fw_abs_set, [H_FSET + 1] = &&fh_abs_set,
 		[H_FSET + 2] = &&fb_abs_set, [H_FSET + 3] = &&fw_ind_set,
 		[H_FSET + 4] = &&fh_ind_set, [H_FSET + 5] = &&fb_ind_set,
 		[H_MSET + 0] = &&mw_ind_set, [H_MSET + 1] = &&mh_ind_set,
 		[H_MSET + 2] = &&mb_ind_set,
-#define FUSE(l, name) \
-		[H_MASKED + 4 * (l) + 0] = &&name##_jgt, \
-		[H_MASKED + 4 * (l) + 1] = &&name##_jge, \
-		[H_MASKED + 4 * (l) + 2] = &&name##_jeq, \
-		[H_MASKED + 4 * (l) + 3] = &&name##_jset,
-		FUSE(0, aw_abs) FUSE(1, ah_abs) FUSE(2, ab_abs)
-#undef FUSE
 	};
 	const struct eop *pc;
 	uint32_t A = 0, X = 0, k, x2;
@@ -188,38 +180,29 @@ ldw_ind: LOAD_IND(4, get32(p + k + X)) NEXT();
 ldh_ind: LOAD_IND(2, get16(p + k + X)) NEXT();
 ldb_ind: LOAD_IND(1, p[k + X]) NEXT();
 
-	/* Fused load + conditional jump on the constant c. */
+	/* Fused: a load, then a conditional jump on the constant c, or
+	 * (name_set) an equality chain. */
 #define FUSED(name, load) \
 name##_jgt: load JUMP(A > pc->c); \
 name##_jge: load JUMP(A >= pc->c); \
 name##_jeq: load JUMP(A == pc->c); \
 name##_jset: load JUMP(A & pc->c);
-	FUSED(fw_abs, LOAD_ABS(4, get32(p + k)))
-	FUSED(fh_abs, LOAD_ABS(2, get16(p + k)))
-	FUSED(fb_abs, LOAD_ABS(1, p[k]))
-	FUSED(fw_ind, LOAD_IND(4, get32(p + k + X)))
-	FUSED(fh_ind, LOAD_IND(2, get16(p + k + X)))
-	FUSED(fb_ind, LOAD_IND(1, p[k + X]))
+#define FUSED_SET(name, load) FUSED(name, load) \
+name##_set: load JUMP(INSET());
+	FUSED_SET(fw_abs, LOAD_ABS(4, get32(p + k)))
+	FUSED_SET(fh_abs, LOAD_ABS(2, get16(p + k)))
+	FUSED_SET(fb_abs, LOAD_ABS(1, p[k]))
+	FUSED_SET(fw_ind, LOAD_IND(4, get32(p + k + X)))
+	FUSED_SET(fh_ind, LOAD_IND(2, get16(p + k + X)))
+	FUSED_SET(fb_ind, LOAD_IND(1, p[k + X]))
 	/* Absolute load, "and #m", jump on the constant c. */
 #define MASK(load) load A &= pc->m;
 	FUSED(aw_abs, MASK(LOAD_ABS(4, get32(p + k))))
 	FUSED(ah_abs, MASK(LOAD_ABS(2, get16(p + k))))
 	FUSED(ab_abs, MASK(LOAD_ABS(1, p[k])))
 #undef MASK
-	/* Load, then an equality chain. */
-fw_abs_set: LOAD_ABS(4, get32(p + k)) JUMP(INSET());
-fh_abs_set: LOAD_ABS(2, get16(p + k)) JUMP(INSET());
-fb_abs_set: LOAD_ABS(1, p[k]) JUMP(INSET());
-fw_ind_set: LOAD_IND(4, get32(p + k + X)) JUMP(INSET());
-fh_ind_set: LOAD_IND(2, get16(p + k + X)) JUMP(INSET());
-fb_ind_set: LOAD_IND(1, p[k + X]) JUMP(INSET());
-	/* ldxb 4*([k]&0xf) then the load + jump of the next entry: its
-	 * operand is x2 = that entry's k, and c its jump constant. */
-#define MSH_FUSED(name, load) \
-name##_jgt: MSH load JUMP(A > pc->c); \
-name##_jge: MSH load JUMP(A >= pc->c); \
-name##_jeq: MSH load JUMP(A == pc->c); \
-name##_jset: MSH load JUMP(A & pc->c);
+	/* ldxb 4*([k]&0xf), then the load of the next entry (its operand
+	 * is x2 = that entry's k) and a jump or chain. */
 #define MSH \
 	if (k >= buflen) \
 		return 0; \
@@ -229,15 +212,12 @@ name##_jset: MSH load JUMP(A & pc->c);
 	if (x2 > buflen || X > buflen - x2 || buflen - x2 - X < (sz)) \
 		return 0; \
 	A = get;
-	MSH_FUSED(mw_ind, LOAD_IND2(4, get32(p + x2 + X)))
-	MSH_FUSED(mh_ind, LOAD_IND2(2, get16(p + x2 + X)))
-	MSH_FUSED(mb_ind, LOAD_IND2(1, p[x2 + X]))
-mw_ind_set: MSH LOAD_IND2(4, get32(p + x2 + X)) JUMP(INSET());
-mh_ind_set: MSH LOAD_IND2(2, get16(p + x2 + X)) JUMP(INSET());
-mb_ind_set: MSH LOAD_IND2(1, p[x2 + X]) JUMP(INSET());
-#undef MSH_FUSED
+	FUSED_SET(mw_ind, MSH LOAD_IND2(4, get32(p + x2 + X)))
+	FUSED_SET(mh_ind, MSH LOAD_IND2(2, get16(p + x2 + X)))
+	FUSED_SET(mb_ind, MSH LOAD_IND2(1, p[x2 + X]))
 #undef MSH
 #undef LOAD_IND2
+#undef FUSED_SET
 #undef FUSED
 #undef LOAD_ABS
 #undef LOAD_IND

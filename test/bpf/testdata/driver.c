@@ -596,8 +596,9 @@ static void gen_idioms(struct bpf_insn *f, u_int len, const struct pkt *pk)
 		int ind = 0;
 
 		switch (below(5)) {
-		case 0:		/* load, chain */
-		case 1:		/* ldxb, indexed load, chain or jump */
+		case 0:
+		case 1:		/* a load (half the time ldxb and an indexed
+				 * one), then a chain or a single jump */
 			m = 1 + below(4);
 			if (below(2) && room >= m + 2) {
 				u_int km = below(40);
