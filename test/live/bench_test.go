@@ -197,11 +197,6 @@ func (c *capture) search(pace string, size, start, steps, ms int) (best float64,
 	return lo, senderBound, sb.String()
 }
 
-func buildPace(b testing.TB) string {
-	src := filepath.Join(testutil.Root(b), "test", "live", "testdata", "pace.c")
-	return testutil.BuildC(b, "pace", []string{src}, "-O2", "-Wall", "-Wextra", "-Werror")
-}
-
 // idleThreadSrc starts one thread that only sleeps, from a constructor:
 // LD_PRELOADed into tcpdump with the system libpcap, it makes that tcpdump
 // a multithreaded process like every host of a Go runtime, and nothing
@@ -324,8 +319,7 @@ func BenchmarkLiveRate(b *testing.B) {
 func BenchmarkLiveBurst(b *testing.B) {
 	needLive(b)
 	b.Setenv(bufferEnv, "")
-	src := filepath.Join(testutil.Root(b), "test", "live", "testdata", "burst.c")
-	bin := testutil.BuildC(b, "burst", []string{src}, "-Wextra", "-Werror")
+	bin := buildBurst(b)
 	const count = 20000
 	var drops [2][]float64
 	for i := 0; i < benchRounds; i++ {

@@ -146,11 +146,7 @@ func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, 
 	p := start(t, ns, lib, listening, "tcpdump", "-i", devB, "-w", file)
 	p.waitReady(t, 10*time.Second)
 	rx0 := rxPackets(t, ns, devB)
-	out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, bin, devA,
-		strconv.Itoa(count), "1514").CombinedOutput()
-	if err != nil {
-		t.Fatalf("burst: %v\n%s", err, out)
-	}
+	sendFrames(t, ns, bin, strconv.Itoa(count), "1514")
 	rx = rxPackets(t, ns, devB) - rx0
 	// Until tcpdump has handled or lost every frame the device received
 	// (SIGUSR1 prints its statistics), bounded; then SIGINT.
@@ -181,8 +177,7 @@ func burstRun(t testing.TB, lib testutil.Env, bin string, count int) (captured, 
 // and load; it is not a property of pcapshim).
 func TestBurst(t *testing.T) {
 	needLive(t)
-	src := filepath.Join(testutil.Root(t), "test", "live", "testdata", "burst.c")
-	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
+	bin := buildBurst(t)
 	t.Setenv(bufferEnv, "")
 	const count = 20000
 	c, d, rx, _, _ := burstRun(t, testutil.System, bin, count)

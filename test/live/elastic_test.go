@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -89,8 +88,7 @@ var overflowLine = regexp.MustCompile(`(\d+) packets came through the overflow s
 // overflow socket, and the file has every frame, in order.
 func TestElasticOverflow(t *testing.T) {
 	needLive(t)
-	src := filepath.Join(testutil.Root(t), "test", "live", "testdata", "burst.c")
-	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
+	bin := buildBurst(t)
 	t.Setenv(bufferEnv, "")
 	const count = 8000
 	for _, c := range []struct {
@@ -192,11 +190,7 @@ func stalledRun(t *testing.T, bin string, count, expect int, extra, args []strin
 	}
 	f := startFIFO(t, ns, dev, env, args)
 	rx0 := rxPackets(t, ns, devB)
-	out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, bin, devA,
-		strconv.Itoa(count), "1514").CombinedOutput()
-	if err != nil {
-		t.Fatalf("burst: %v\n%s", err, out)
-	}
+	sendFrames(t, ns, bin, strconv.Itoa(count), "1514")
 	rx := rxPackets(t, ns, devB) - rx0
 	time.Sleep(200 * time.Millisecond) // the stall goes on a little
 

@@ -1,7 +1,6 @@
 package live
 
 import (
-	"os/exec"
 	"regexp"
 	"strconv"
 	"testing"
@@ -35,11 +34,7 @@ func TestElasticOverload(t *testing.T) {
 			f.drain()
 
 			send := func(pps, ms int) {
-				out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, pace, devA,
-					strconv.Itoa(pps), strconv.Itoa(ms), "1514").CombinedOutput()
-				if err != nil {
-					t.Fatalf("pace: %v\n%s", err, out)
-				}
+				sendFrames(t, ns, pace, strconv.Itoa(pps), strconv.Itoa(ms), "1514")
 			}
 			// The overload, then the backlog drained at full speed.
 			send(100000, 1500)

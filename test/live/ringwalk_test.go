@@ -1,12 +1,9 @@
 package live
 
 import (
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
-
-	"github.com/pcapshim/pcapshim/test/testutil"
 )
 
 var batchesLine = regexp.MustCompile(`ring batches filled in C (\d+), in Go (\d+)`)
@@ -29,8 +26,7 @@ func ringBatches(t *testing.T, stderr string) (c, g int) {
 // PCAPSHIM_CWALK=0 keeps the walk in Go. Both give every frame, in order.
 func TestRingWalk(t *testing.T) {
 	needLive(t)
-	src := filepath.Join(testutil.Root(t), "test", "live", "testdata", "burst.c")
-	bin := testutil.BuildC(t, "burst", []string{src}, "-Wextra", "-Werror")
+	bin := buildBurst(t)
 	t.Setenv(bufferEnv, "")
 	const count = 300 // 450 KB: fits in the 2 MiB ring, nothing overflows
 	for _, c := range []struct {

@@ -24,7 +24,7 @@ func TestOverflowWakes(t *testing.T) {
 	needLive(t)
 	dir := filepath.Join(testutil.Root(t), "test", "live", "testdata")
 	host := testutil.BuildC(t, "stall", []string{filepath.Join(dir, "stall.c")}, "-Wall", "-Wextra", "-Werror", "-lpcap")
-	burst := testutil.BuildC(t, "burst", []string{filepath.Join(dir, "burst.c")}, "-Wextra", "-Werror")
+	burst := buildBurst(t)
 	t.Setenv(bufferEnv, "")
 	ns := newNS(t)
 	const net = 300 // frames sent during the stall
@@ -65,13 +65,7 @@ func TestOverflowWakes(t *testing.T) {
 		}
 		return ""
 	}
-	send := func(n int) {
-		out, err := exec.Command("timeout", "30", "ip", "netns", "exec", ns, burst, devA,
-			strconv.Itoa(n), "1514").CombinedOutput()
-		if err != nil {
-			t.Fatalf("burst: %v\n%s", err, out)
-		}
-	}
+	send := func(n int) { sendFrames(t, ns, burst, strconv.Itoa(n), "1514") }
 	expect("ready")
 	// Fill the ring, and put fewer frames on the overflow than
 	// one recvmmsg takes: the first fill then finds both empty
